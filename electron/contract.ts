@@ -1,0 +1,302 @@
+/**
+ * THE Linger API. Every side imports this file: the host core, the Electron IPC layer, the
+ * preload, browser mode's WebSocket/REST server and the renderer. Nothing else defines a
+ * request name, a channel name, an event shape or an error code.
+ *
+ * This file must stay importable from the renderer: no Node imports, only zod.
+ */
+import { z } from 'zod';
+
+/** Terminal sizes outside this range are bugs in the caller, not terminals. */
+export const MIN_DIMENSION = 1;
+export const MAX_DIMENSION = 1000;
+
+/**
+ * Largest single `write`. A 5 MB paste must pass whole; 32 M chars is far past any real paste
+ * and still bounded, so a runaway caller gets an error instead of exhausting memory.
+ */
+export const MAX_WRITE_CHARS = 32 * 1024 * 1024;
+
+/** `read`'s default and ceiling (the seed's `max_chars`). */
+export const DEFAULT_READ_CHARS = 4000;
+export const MAX_READ_CHARS = 1_000_000;
+
+/** How many ledger events one `events` request may return. */
+export const MAX_EVENTS_LIMIT = 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNKNOWN_METHOD',
+  'MALFORMED_MESSAGE',
+  'MESSAGE_TOO_LARGE',
+  'UNKNOWN_SESSION',
+  'SESSION_EXITED',
+  'UNKNOWN_PROFILE',
+  'COMMAND_NOT_FOUND',
+  'CWD_NOT_FOUND',
+  'SPAWN_FAILED',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What crosses a transport when a request fails. `message` always says what to do. */
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+}
+
+export class LingerError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LingerError';
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Any thrown value as a payload; unexpected errors become INTERNAL with their message. */
+export function toErrorPayload(err: unknown): ErrorPayload {
+  if (err instanceof LingerError) return err.toPayload();
+  if (isErrorPayload(err)) return { code: err.code, message: err.message };
+  const detail = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: `Internal error: ${detail}. Please report it; the host keeps running.` };
+}
+
+export function isErrorPayload(value: unknown): value is ErrorPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.message === 'string' && (ERROR_CODES as readonly unknown[]).includes(v.code);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests (renderer → host)
+
+const sessionId = z.string().min(1).max(128);
+const dimension = z.number().int().min(MIN_DIMENSION).max(MAX_DIMENSION);
+
+export const requestSchemas = {
+  /** Start a session from a profile (default `shell`), or from an explicit command. */
+  start: z
+    .object({
+      profile: z.string().min(1).max(64).optional(),
+      command: z.string().min(1).max(4096).optional(),
+      args: z.array(z.string().max(65536)).max(256).optional(),
+      cwd: z.string().min(1).max(4096).optional(),
+      env: z.record(z.string(), z.string()).optional(),
+      cols: dimension,
+      rows: dimension,
+    })
+    .strict(),
+  /** Attach this view; the screen arrives as the first `snapshot` event, then live `data`. */
+  attach: z.object({ sessionId }).strict(),
+  /** Detach this view; the session keeps running. */
+  detach: z.object({ sessionId }).strict(),
+  write: z.object({ sessionId, data: z.string().max(MAX_WRITE_CHARS) }).strict(),
+  resize: z.object({ sessionId, cols: dimension, rows: dimension }).strict(),
+  /** End the process now (SIGHUP, SIGKILL after the grace period) and forget the session. */
+  stop: z.object({ sessionId }).strict(),
+  /** A kept session does not expire while it runs. */
+  keep: z.object({ sessionId, kept: z.boolean() }).strict(),
+  /** The last `maxChars` of the session's text (the seed's read). Counts as activity. */
+  read: z
+    .object({ sessionId, maxChars: z.number().int().min(1).max(MAX_READ_CHARS).default(DEFAULT_READ_CHARS) })
+    .strict(),
+  stats: z.object({}).strict(),
+  profiles: z.object({}).strict(),
+  /** Recent ledger events, newest last. */
+  events: z.object({ limit: z.number().int().min(1).max(MAX_EVENTS_LIMIT).default(100) }).strict(),
+} as const;
+
+export type RequestName = keyof typeof requestSchemas;
+export const REQUEST_NAMES = Object.keys(requestSchemas) as RequestName[];
+export type RequestParams<K extends RequestName> = z.input<(typeof requestSchemas)[K]>;
+export type ParsedParams<K extends RequestName> = z.output<(typeof requestSchemas)[K]>;
+
+export function isRequestName(value: unknown): value is RequestName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value);
+}
+
+/** Validates a request's params; throws INVALID_INPUT naming the bad field and the rule. */
+export function parseParams<K extends RequestName>(method: K, params: unknown): ParsedParams<K> {
+  const result = requestSchemas[method].safeParse(params ?? {});
+  if (result.success) return result.data as ParsedParams<K>;
+  const problems = result.error.issues
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'params'}: ${issue.message}`)
+    .join('; ');
+  throw new LingerError('INVALID_INPUT', `Invalid ${method} request (${problems}). Fix the request and send it again.`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+/** What a user sees a session as: exited once the process ended, else detached with no view. */
+export type SessionState = 'running' | 'detached' | 'exited';
+
+/** One row of `Stats`; the seed's field names, so scripts written for the seed read it unchanged. */
+export interface SessionRow {
+  session_id: string;
+  profile: string;
+  title: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  pid: number;
+  state: SessionState;
+  alive: boolean;
+  attached: boolean;
+  kept: boolean;
+  age_seconds: number;
+  idle_seconds: number;
+  /** Seconds until the cleanup loop ends it; null while it cannot expire (attached, or kept and running). */
+  expires_in_seconds: number | null;
+  exit_code: number | null;
+  exit_signal: number | null;
+  cols: number;
+  rows: number;
+  /** Unix milliseconds. */
+  created_at: number;
+}
+
+export interface Stats {
+  total_sessions: number;
+  /** Rows whose state is `running`. */
+  active: number;
+  detached: number;
+  exited: number;
+  /** Rows the next sweep will end. */
+  stale: number;
+  ttl_seconds: number;
+  sessions: SessionRow[];
+}
+
+export interface ProfileInfo {
+  name: string;
+  label: string;
+  command: string;
+  args: string[];
+  /** False when the command is not on PATH: starting it would fail with COMMAND_NOT_FOUND. */
+  available: boolean;
+}
+
+export interface LedgerEvent {
+  /** ISO 8601. */
+  ts: string;
+  type: LedgerEventType;
+  session_id?: string;
+  data: Record<string, unknown>;
+}
+
+export const LEDGER_EVENT_TYPES = [
+  'app_started',
+  'app_stopping',
+  'pty_session_started',
+  'pty_session_attached',
+  'pty_session_detached',
+  'pty_session_exited',
+  'pty_session_stopped',
+  'pty_session_cleaned',
+] as const;
+export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
+
+export interface AttachResult {
+  session: SessionRow;
+}
+
+export interface ResponseMap {
+  start: SessionRow;
+  attach: AttachResult;
+  detach: null;
+  write: null;
+  resize: null;
+  stop: null;
+  keep: SessionRow;
+  read: { text: string };
+  stats: Stats;
+  profiles: ProfileInfo[];
+  events: LedgerEvent[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events (host → renderer)
+
+export type HostEvent =
+  /**
+   * The session's screen as it is now (scrollback, alternate buffer, cursor, modes) — always the
+   * first event after `attach`, in the same ordered stream as `data`, so it can never race live
+   * output. The view resets its terminal to `cols`×`rows` and writes `data`.
+   */
+  | { type: 'snapshot'; sessionId: string; data: string; cols: number; rows: number; session: SessionRow }
+  | { type: 'data'; sessionId: string; data: string }
+  /** The process ended. Sent after every byte it wrote has been sent as `data`. */
+  | { type: 'exit'; sessionId: string; exitCode: number | null; signal: number | null }
+  /** The session is gone (stopped or cleaned); views should close or say so. */
+  | { type: 'removed'; sessionId: string; reason: 'stopped' | 'stale' | 'shutdown' }
+  | { type: 'sessions'; stats: Stats };
+
+/**
+ * What the renderer holds: `window.linger` under Electron, a WebSocket client in browser mode.
+ * Every subscription returns its disposer.
+ */
+export interface LingerApi {
+  request<K extends RequestName>(method: K, params: RequestParams<K>): Promise<ResponseMap[K]>;
+  onEvent(listener: (event: HostEvent) => void): () => void;
+  /** Flow control: `chars` of `data` for `sessionId` have been parsed by the view. */
+  ack(sessionId: string, chars: number): void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transports
+
+/** Electron IPC channel names. Requests: one `ipcMain.handle` per method. */
+export const IPC_CHANNELS = {
+  request: Object.fromEntries(REQUEST_NAMES.map((name) => [name, `linger:request:${name}`])) as Record<
+    RequestName,
+    string
+  >,
+  event: 'linger:event',
+  ack: 'linger:ack',
+} as const;
+
+/**
+ * IPC replies are envelopes because Electron flattens thrown errors into strings: the typed
+ * error must travel as data.
+ */
+export type Reply<T> = { ok: true; result: T } | { ok: false; error: ErrorPayload };
+
+/** Browser mode's WebSocket path and frames. */
+export const WS_PATH = '/ws';
+
+/** Frames above this are refused: a 32 M-char paste encodes to at most ~4 × that in JSON. */
+export const MAX_WS_FRAME_BYTES = 4 * MAX_WRITE_CHARS + 4096;
+
+export type ClientFrame =
+  | { kind: 'request'; id: number; method: RequestName; params: unknown }
+  | { kind: 'ack'; sessionId: string; chars: number };
+
+export type ServerFrame =
+  | { kind: 'response'; id: number; reply: Reply<unknown> }
+  | { kind: 'event'; event: HostEvent }
+  /** A frame that could not be tied to a request (bad JSON, unknown kind). */
+  | { kind: 'error'; error: ErrorPayload };
+
+export const clientFrameSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() }),
+  z.object({ kind: z.literal('ack'), sessionId, chars: z.number().int().positive() }),
+]);
+
+/** `?e2e=1` / `LINGER_E2E=1`: the renderer exposes this for tests and outside checks. */
+export interface LingerTestHooks {
+  /** The viewport text of that session's terminal (active buffer, lines right-trimmed). */
+  screen(sessionId: string): string;
+}

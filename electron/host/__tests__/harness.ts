@@ -1,0 +1,85 @@
+/** Shared by the host tests: a real bridge over real ptys, hermetic shells, a temp data dir. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { HostEvent } from '../../contract';
+import { PtyBridge } from '../bridge';
+import { loadConfig, type HostConfig } from '../config';
+import { Ledger } from '../ledger';
+import { builtinProfiles } from '../profiles';
+
+/** bash without start-up files: this machine's would block on a pyenv lock (see README). */
+export const HERMETIC_BASH = { command: 'bash', args: ['--noprofile', '--norc'] };
+
+export function tempDir(prefix = 'linger-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface Harness {
+  bridge: PtyBridge;
+  ledger: Ledger;
+  dataDir: string;
+  home: string;
+  /** Everything the test client received, in order. */
+  events: HostEvent[];
+  client: { id: string; dispose(): void };
+  close(): Promise<void>;
+}
+
+export function createHarness(overrides: Partial<HostConfig> = {}, now?: () => number): Harness {
+  const dataDir = tempDir();
+  const home = tempDir('linger-home-');
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, SHELL: '/bin/bash', PS1: '$ ' };
+  const config = loadConfig({}, { dataDir, ...overrides });
+  const ledger = new Ledger({ dir: dataDir });
+  const bridge = new PtyBridge({ config, ledger, profiles: builtinProfiles(env), env, ...(now ? { now } : {}) });
+  const events: HostEvent[] = [];
+  const client = bridge.connect((event) => events.push(event));
+  return {
+    bridge,
+    ledger,
+    dataDir,
+    home,
+    events,
+    client,
+    async close() {
+      client.dispose();
+      await bridge.stopAll();
+      bridge.dispose();
+      ledger.close();
+    },
+  };
+}
+
+/** Polls `check` until it returns truthy; fails with `what` after `ms`. */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** All `data` text the client received for a session, snapshot excluded. */
+export function dataFor(events: HostEvent[], sessionId: string): string {
+  return events
+    .filter((e): e is Extract<HostEvent, { type: 'data' }> => e.type === 'data' && e.sessionId === sessionId)
+    .map((e) => e.data)
+    .join('');
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

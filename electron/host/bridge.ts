@@ -1,0 +1,355 @@
+/**
+ * PtyBridge: the session registry and everything that spans sessions — start, the views of
+ * each client, stats, the cleanup loop, the ledger, shutdown. Transports (Electron IPC,
+ * browser mode's WebSocket and REST) talk to it through `connect()` clients or its methods.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import {
+  LingerError,
+  type HostEvent,
+  type LedgerEvent,
+  type ParsedParams,
+  type ProfileInfo,
+  type SessionRow,
+  type Stats,
+} from '../contract';
+import type { HostConfig } from './config';
+import type { Ledger } from './ledger';
+import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifecycle';
+import { DEFAULT_PROFILE, assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
+import { PtySession, unknownSession, type ViewSink } from './session';
+
+/** Sessions views are refreshed this often, so age/idle/expires tick once a second. */
+export const STATS_PUSH_INTERVAL_MS = 1000;
+
+/** Environment the host must not hand to shells: its own secrets and Electron's switches. */
+const PRIVATE_ENV = ['LINGER_TOKEN', 'ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ATTACH_CONSOLE'];
+
+export interface BridgeOptions {
+  config: HostConfig;
+  ledger: Ledger;
+  profiles: Profile[];
+  /** The environment sessions inherit (defaults to this process's). */
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+}
+
+export type StopReason = 'user' | 'shutdown';
+
+export class PtyBridge {
+  readonly config: HostConfig;
+  private readonly ledger: Ledger;
+  private readonly profiles: Profile[];
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly now: () => number;
+  private readonly sessions = new Map<string, PtySession>();
+  private readonly clients = new Map<string, ViewSink>();
+  private readonly statsListeners = new Set<(stats: Stats) => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private changeScheduled: NodeJS.Immediate | null = null;
+  private sweeping = false;
+  private shuttingDown = false;
+
+  constructor(options: BridgeOptions) {
+    this.config = options.config;
+    this.ledger = options.ledger;
+    this.profiles = options.profiles;
+    this.env = options.env ?? process.env;
+    this.now = options.now ?? Date.now;
+  }
+
+  // -- requests ------------------------------------------------------------------------------
+
+  start(params: ParsedParams<'start'>): SessionRow {
+    if (this.shuttingDown) throw new LingerError('SHUTTING_DOWN', 'Linger is shutting down. Start the session after it restarts.');
+    const profile = findProfile(this.profiles, params.profile ?? DEFAULT_PROFILE);
+    const command = params.command ?? profile.command;
+    const args = params.command ? (params.args ?? []) : [...profile.args, ...(params.args ?? [])];
+    const env = this.sessionEnv({ ...profile.env, ...params.env });
+    const executable = resolveCommand(command, env.PATH);
+    if (!executable) {
+      throw new LingerError(
+        'COMMAND_NOT_FOUND',
+        `"${command}" was not found on PATH. Install it, or give its full path${params.command ? '' : ` in the "${profile.name}" profile`}.`,
+      );
+    }
+    const cwd = assertCwd(params.cwd ?? profile.cwd ?? env.HOME ?? os.homedir());
+    const id = randomUUID();
+    let session: PtySession;
+    try {
+      session = new PtySession(
+        {
+          id,
+          profile: profile.name,
+          title: params.command ? command : profile.label,
+          command,
+          executable,
+          args,
+          cwd,
+          env,
+          cols: params.cols,
+          rows: params.rows,
+          scrollback: this.config.scrollback,
+        },
+        {
+          now: this.now,
+          row: (s) => toRow(s.facts(), this.now(), this.config.sessionTtlSeconds),
+          changed: () => this.scheduleChange(),
+          exited: (s) => this.onExited(s),
+        },
+      );
+    } catch (err) {
+      throw new LingerError('SPAWN_FAILED', `Could not start "${command}": ${(err as Error).message}. Check the command and try again.`);
+    }
+    this.sessions.set(id, session);
+    this.ledger.append('pty_session_started', id, {
+      profile: profile.name,
+      command,
+      args,
+      cwd,
+      pid: session.pid,
+      cols: params.cols,
+      rows: params.rows,
+    });
+    this.scheduleChange();
+    return this.row(session);
+  }
+
+  async attach(clientId: string, sessionId: string): Promise<SessionRow> {
+    const session = this.get(sessionId);
+    const sink = this.clientSink(clientId);
+    const already = session.isAttached(clientId);
+    await session.attach(clientId, sink);
+    if (!already) this.ledger.append('pty_session_attached', sessionId, { client: clientId, views: session.attachedViews });
+    return this.row(session);
+  }
+
+  detach(clientId: string, sessionId: string): void {
+    const session = this.get(sessionId);
+    if (session.detach(clientId)) {
+      this.ledger.append('pty_session_detached', sessionId, { client: clientId, views: session.attachedViews });
+    }
+  }
+
+  write(sessionId: string, data: string): void {
+    this.get(sessionId).write(data);
+  }
+
+  resize(sessionId: string, cols: number, rows: number): void {
+    this.get(sessionId).resize(cols, rows);
+  }
+
+  keep(sessionId: string, kept: boolean): SessionRow {
+    const session = this.get(sessionId);
+    session.touch();
+    session.kept = kept;
+    this.scheduleChange();
+    return this.row(session);
+  }
+
+  read(sessionId: string, maxChars: number): Promise<string> {
+    return this.get(sessionId).read(maxChars);
+  }
+
+  ack(clientId: string, sessionId: string, chars: number): void {
+    this.sessions.get(sessionId)?.ack(clientId, chars);
+  }
+
+  /** Ends the session now; resolves once its processes are gone. */
+  async stop(sessionId: string, reason: StopReason = 'user'): Promise<void> {
+    const session = this.get(sessionId);
+    const state = rowState(session.facts());
+    this.remove(session, reason === 'user' ? 'stopped' : 'shutdown');
+    const { escalated } = await session.terminate(this.config.killGraceMs);
+    this.ledger.append('pty_session_stopped', sessionId, { reason, state, killed: escalated });
+  }
+
+  stats(): Stats {
+    return buildStats(
+      [...this.sessions.values()].map((s) => s.facts()),
+      this.now(),
+      this.config.sessionTtlSeconds,
+    );
+  }
+
+  profileList(): ProfileInfo[] {
+    return describeProfiles(this.profiles, this.sessionEnv({}).PATH);
+  }
+
+  events(limit: number): LedgerEvent[] {
+    return this.ledger.recent(limit);
+  }
+
+  has(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
+  }
+
+  /** For tests and benchmarks: the live session object. */
+  session(sessionId: string): PtySession {
+    return this.get(sessionId);
+  }
+
+  // -- clients -------------------------------------------------------------------------------
+
+  /**
+   * A client is one view surface (an Electron webContents, a WebSocket): it receives the
+   * events of the sessions it attached and every `sessions` push. Disposing it detaches
+   * all its views — a closed window or dropped socket leaves its sessions to expire.
+   */
+  connect(sink: ViewSink): { id: string; dispose(): void } {
+    const id = randomUUID();
+    this.clients.set(id, sink);
+    return { id, dispose: () => this.disconnect(id) };
+  }
+
+  private disconnect(clientId: string): void {
+    if (!this.clients.delete(clientId)) return;
+    for (const session of this.sessions.values()) {
+      if (session.detach(clientId)) {
+        this.ledger.append('pty_session_detached', session.id, {
+          client: clientId,
+          views: session.attachedViews,
+          reason: 'disconnected',
+        });
+      }
+    }
+  }
+
+  private clientSink(clientId: string): ViewSink {
+    const sink = this.clients.get(clientId);
+    if (!sink) throw new LingerError('INTERNAL', `Client ${clientId} is not connected. Reconnect and try again.`);
+    return sink;
+  }
+
+  /** Stats to every client and listener; coalesced so a burst of changes sends one push. */
+  onStats(listener: (stats: Stats) => void): () => void {
+    this.statsListeners.add(listener);
+    return () => this.statsListeners.delete(listener);
+  }
+
+  private scheduleChange(): void {
+    if (this.changeScheduled) return;
+    this.changeScheduled = setImmediate(() => {
+      this.changeScheduled = null;
+      this.pushStats();
+    });
+  }
+
+  private pushStats(): void {
+    if (this.clients.size === 0 && this.statsListeners.size === 0) return;
+    const stats = this.stats();
+    const event: HostEvent = { type: 'sessions', stats };
+    for (const sink of this.clients.values()) sink(event);
+    for (const listener of this.statsListeners) listener(stats);
+  }
+
+  // -- lifecycle -----------------------------------------------------------------------------
+
+  /** Starts the cleanup loop and the once-a-second stats push; returns their disposer. */
+  run(): () => void {
+    const sweep = setInterval(() => void this.sweep(), this.config.cleanupIntervalSeconds * 1000);
+    const push = setInterval(() => this.pushStats(), STATS_PUSH_INTERVAL_MS);
+    this.timers.add(sweep).add(push);
+    return () => {
+      for (const timer of [sweep, push]) {
+        clearInterval(timer);
+        this.timers.delete(timer);
+      }
+    };
+  }
+
+  /** Ends every stale session; returns their ids. One sweep at a time. */
+  async sweep(now: number = this.now()): Promise<string[]> {
+    if (this.sweeping || this.shuttingDown) return [];
+    this.sweeping = true;
+    try {
+      const stale = staleSessions(
+        [...this.sessions.values()].map((s) => s.facts()),
+        now,
+        this.config.sessionTtlSeconds,
+      );
+      await Promise.all(
+        stale.map(async (facts) => {
+          const session = this.sessions.get(facts.id);
+          if (!session) return;
+          this.remove(session, 'stale');
+          await session.terminate(this.config.killGraceMs);
+          this.ledger.append('pty_session_cleaned', facts.id, {
+            reason: 'stale',
+            idle_seconds: Math.floor(idleSeconds(facts, now)),
+            state: rowState(facts),
+          });
+        }),
+      );
+      return stale.map((f) => f.id);
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  /** Quit: every session stopped (HUP, KILL after the grace period); no child outlives it. */
+  async stopAll(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all(
+      [...this.sessions.keys()].map((id) => this.stop(id, 'shutdown').catch(() => undefined)),
+    );
+  }
+
+  /** When the host cannot wait (a crash on the way out): SIGKILL every session's processes now. */
+  killAllNow(): void {
+    for (const session of this.sessions.values()) session.killNow();
+    this.sessions.clear();
+  }
+
+  dispose(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.clear();
+    if (this.changeScheduled) clearImmediate(this.changeScheduled);
+    this.changeScheduled = null;
+    this.statsListeners.clear();
+    this.clients.clear();
+  }
+
+  // -- internals -----------------------------------------------------------------------------
+
+  private get(sessionId: string): PtySession {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw unknownSession(sessionId);
+    return session;
+  }
+
+  private row(session: PtySession): SessionRow {
+    return toRow(session.facts(), this.now(), this.config.sessionTtlSeconds);
+  }
+
+  private remove(session: PtySession, reason: 'stopped' | 'stale' | 'shutdown'): void {
+    this.sessions.delete(session.id);
+    session.notifyRemoved(reason);
+    this.scheduleChange();
+  }
+
+  private onExited(session: PtySession): void {
+    this.ledger.append('pty_session_exited', session.id, { exit_code: session.exitCode, signal: session.exitSignal });
+    this.scheduleChange();
+  }
+
+  private sessionEnv(extra: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.env)) if (value !== undefined) env[key] = value;
+    for (const key of PRIVATE_ENV) delete env[key];
+    Object.assign(env, extra, { TERM: 'xterm-256color', COLORTERM: 'truecolor', TERM_PROGRAM: 'Linger' });
+    if (!isUtf8Locale(env)) {
+      // Programs read LC_ALL, then LC_CTYPE, then LANG: drop the overrides that say otherwise.
+      delete env.LC_ALL;
+      delete env.LC_CTYPE;
+      env.LANG = process.platform === 'darwin' ? 'en_US.UTF-8' : 'C.UTF-8';
+    }
+    return env;
+  }
+}
+
+function isUtf8Locale(env: Record<string, string>): boolean {
+  const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+  return /utf-?8/i.test(locale);
+}

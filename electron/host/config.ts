@@ -1,0 +1,60 @@
+import os from 'node:os';
+import path from 'node:path';
+
+export interface HostConfig {
+  /** A detached session idle longer than this is stale. */
+  sessionTtlSeconds: number;
+  /** How often the cleanup loop looks for stale sessions. */
+  cleanupIntervalSeconds: number;
+  /** Between SIGHUP and SIGKILL: long enough for a shell to save history, short enough for quit. */
+  killGraceMs: number;
+  /** Lines of scrollback each session's off-screen mirror keeps. */
+  scrollback: number;
+  /** Ledger and settings. */
+  dataDir: string;
+}
+
+export const DEFAULT_CONFIG: Omit<HostConfig, 'dataDir'> = {
+  sessionTtlSeconds: 300,
+  cleanupIntervalSeconds: 60,
+  killGraceMs: 3000,
+  scrollback: 1000,
+};
+
+/** Where the ledger goes when neither the caller nor LINGER_DATA_DIR says (plain Node). */
+export function defaultDataDir(): string {
+  const base = process.env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
+  return path.join(base, 'linger');
+}
+
+function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name}=${raw} is not a number from ${min} to ${max}. Fix or unset it and start Linger again.`);
+  }
+  return value;
+}
+
+/** Defaults, then `LINGER_*` environment overrides, then explicit overrides (tests). */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<HostConfig> = {},
+  fallbackDataDir: string = defaultDataDir(),
+): HostConfig {
+  return {
+    sessionTtlSeconds: numberFromEnv(env, 'LINGER_SESSION_TTL_SECONDS', DEFAULT_CONFIG.sessionTtlSeconds, 0.1, 31_536_000),
+    cleanupIntervalSeconds: numberFromEnv(
+      env,
+      'LINGER_CLEANUP_INTERVAL_SECONDS',
+      DEFAULT_CONFIG.cleanupIntervalSeconds,
+      0.05,
+      86_400,
+    ),
+    killGraceMs: numberFromEnv(env, 'LINGER_KILL_GRACE_MS', DEFAULT_CONFIG.killGraceMs, 0, 600_000),
+    scrollback: Math.floor(numberFromEnv(env, 'LINGER_SCROLLBACK', DEFAULT_CONFIG.scrollback, 0, 1_000_000)),
+    dataDir: env.LINGER_DATA_DIR || fallbackDataDir,
+    ...overrides,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Pure session-lifecycle logic: a function of the session's facts, a clock reading and the TTL.
+ * Tests drive time by passing `now`; nothing here reads a clock or touches a process.
+ */
+import type { SessionRow, SessionState, Stats } from '../contract';
+
+/** The facts about one session that lifecycle decisions depend on. */
+export interface SessionFacts {
+  id: string;
+  profile: string;
+  title: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  pid: number;
+  processState: 'running' | 'exited';
+  attachedViews: number;
+  kept: boolean;
+  /** Unix ms. */
+  createdAt: number;
+  /** Unix ms of the last attach, input, resize or read. Output is not activity. */
+  lastActivity: number;
+  exitCode: number | null;
+  exitSignal: number | null;
+  cols: number;
+  rows: number;
+}
+
+export function rowState(facts: SessionFacts): SessionState {
+  if (facts.processState === 'exited') return 'exited';
+  return facts.attachedViews > 0 ? 'running' : 'detached';
+}
+
+export function idleSeconds(facts: SessionFacts, now: number): number {
+  return Math.max(0, (now - facts.lastActivity) / 1000);
+}
+
+/** Whether the session can expire at all right now (attached never; kept only while running). */
+export function canExpire(facts: SessionFacts): boolean {
+  if (facts.attachedViews > 0) return false;
+  return !(facts.kept && facts.processState === 'running');
+}
+
+/** Stale = detached ∧ idle > TTL ∧ ¬(kept ∧ running). */
+export function isStale(facts: SessionFacts, now: number, ttlSeconds: number): boolean {
+  return canExpire(facts) && idleSeconds(facts, now) > ttlSeconds;
+}
+
+export function expiresInSeconds(facts: SessionFacts, now: number, ttlSeconds: number): number | null {
+  if (!canExpire(facts)) return null;
+  return Math.max(0, ttlSeconds - idleSeconds(facts, now));
+}
+
+/** Whole seconds for display: users and the seed's scripts read integers. */
+const wholeSeconds = (seconds: number): number => Math.floor(seconds);
+
+export function toRow(facts: SessionFacts, now: number, ttlSeconds: number): SessionRow {
+  const expires = expiresInSeconds(facts, now, ttlSeconds);
+  return {
+    session_id: facts.id,
+    profile: facts.profile,
+    title: facts.title,
+    command: facts.command,
+    args: facts.args,
+    cwd: facts.cwd,
+    pid: facts.pid,
+    state: rowState(facts),
+    alive: facts.processState === 'running',
+    attached: facts.attachedViews > 0,
+    kept: facts.kept,
+    age_seconds: wholeSeconds(Math.max(0, (now - facts.createdAt) / 1000)),
+    idle_seconds: wholeSeconds(idleSeconds(facts, now)),
+    expires_in_seconds: expires === null ? null : Math.ceil(expires),
+    exit_code: facts.exitCode,
+    exit_signal: facts.exitSignal,
+    cols: facts.cols,
+    rows: facts.rows,
+    created_at: facts.createdAt,
+  };
+}
+
+export function buildStats(all: Iterable<SessionFacts>, now: number, ttlSeconds: number): Stats {
+  const stats: Stats = {
+    total_sessions: 0,
+    active: 0,
+    detached: 0,
+    exited: 0,
+    stale: 0,
+    ttl_seconds: ttlSeconds,
+    sessions: [],
+  };
+  for (const facts of all) {
+    const row = toRow(facts, now, ttlSeconds);
+    stats.sessions.push(row);
+    stats.total_sessions += 1;
+    if (row.state === 'running') stats.active += 1;
+    else if (row.state === 'detached') stats.detached += 1;
+    else stats.exited += 1;
+    if (isStale(facts, now, ttlSeconds)) stats.stale += 1;
+  }
+  return stats;
+}
+
+/** The ids the cleanup sweep ends now. */
+export function staleSessions(all: Iterable<SessionFacts>, now: number, ttlSeconds: number): SessionFacts[] {
+  const stale: SessionFacts[] = [];
+  for (const facts of all) if (isStale(facts, now, ttlSeconds)) stale.push(facts);
+  return stale;
+}

@@ -1,0 +1,86 @@
+/**
+ * Ending a session's processes. A session is a POSIX session (the wrapper is its leader), so
+ * "every process of this session" is what must end — including children that put themselves
+ * in their own process group (job control) or ignore SIGHUP.
+ */
+import fs from 'node:fs';
+
+/** How often `terminateSession` looks whether the processes are gone. */
+const POLL_MS = 25;
+/** After SIGKILL a process is gone in microseconds; this only bounds a kernel that lags. */
+const AFTER_KILL_WAIT_MS = 2000;
+
+/** Live (non-zombie) pids whose session id is `sid`. Linux reads /proc; elsewhere, the group. */
+export function sessionMembers(sid: number): number[] {
+  if (process.platform !== 'linux') return groupAlive(sid) ? [sid] : [];
+  const members: number[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return groupAlive(sid) ? [sid] : [];
+  }
+  for (const entry of entries) {
+    const code = entry.charCodeAt(0);
+    if (code < 48 || code > 57) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // "pid (comm) state ppid pgrp session …" — comm may hold spaces and parens.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z' && Number(fields[3]) === sid) members.push(Number(entry));
+  }
+  return members;
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function waitUntilGone(sid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (sessionMembers(sid).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(POLL_MS);
+  }
+}
+
+/**
+ * SIGHUP to the leader's process group (a closed terminal's signal: shells save history and
+ * pass it to their jobs); after `graceMs`, SIGKILL to every process still in the session.
+ * Resolves with whether it had to escalate.
+ */
+export async function terminateSession(sid: number, graceMs: number): Promise<{ escalated: boolean }> {
+  signal(-sid, 'SIGHUP');
+  signal(sid, 'SIGHUP');
+  if (await waitUntilGone(sid, graceMs)) return { escalated: false };
+  for (const pid of sessionMembers(sid)) signal(pid, 'SIGKILL');
+  signal(-sid, 'SIGKILL');
+  await waitUntilGone(sid, AFTER_KILL_WAIT_MS);
+  return { escalated: true };
+}
+
+/** Synchronous last resort when the host itself is going down and cannot wait. */
+export function killSessionNow(sid: number): void {
+  for (const pid of sessionMembers(sid)) signal(pid, 'SIGKILL');
+  signal(-sid, 'SIGKILL');
+}

@@ -1,0 +1,115 @@
+/** What can be started: the user's shell, or a named tool with its command, args, env and cwd. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { LingerError, type ProfileInfo } from '../contract';
+
+export interface Profile {
+  name: string;
+  label: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd?: string;
+}
+
+export const DEFAULT_PROFILE = 'shell';
+
+/** The built-ins: the user's shell, and the seed's `claude-code` tool. */
+export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Profile[] {
+  return [
+    { name: DEFAULT_PROFILE, label: 'Shell', command: env.SHELL || '/bin/bash', args: [], env: {} },
+    { name: 'claude-code', label: 'Claude Code', command: 'claude', args: [], env: {} },
+  ];
+}
+
+const userProfileSchema = z.array(
+  z
+    .object({
+      name: z.string().min(1).max(64),
+      label: z.string().min(1).max(64).optional(),
+      command: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      env: z.record(z.string(), z.string()).default({}),
+      cwd: z.string().optional(),
+    })
+    .strict(),
+);
+
+export const PROFILES_FILE = 'profiles.json';
+
+/**
+ * Built-ins, overridden or extended by `<dataDir>/profiles.json` (a JSON array of profiles).
+ * A broken file is reported, not silently ignored: the error says which file and what is wrong.
+ */
+export function loadProfiles(dataDir: string, env: NodeJS.ProcessEnv = process.env): Profile[] {
+  const byName = new Map(builtinProfiles(env).map((p) => [p.name, p]));
+  const file = path.join(dataDir, PROFILES_FILE);
+  if (fs.existsSync(file)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`${file} is not valid JSON (${(err as Error).message}). Fix or remove it and start Linger again.`);
+    }
+    const result = userProfileSchema.safeParse(parsed);
+    if (!result.success) {
+      throw new Error(`${file} is not a list of profiles (${result.error.issues[0]?.message}). Fix or remove it.`);
+    }
+    for (const p of result.data) byName.set(p.name, { ...p, label: p.label ?? p.name });
+  }
+  return [...byName.values()];
+}
+
+/** The absolute path `command` runs as, searching PATH like a shell; null when not found. */
+export function resolveCommand(command: string, envPath: string | undefined = process.env.PATH): string | null {
+  if (command.includes('/')) return isExecutable(command) ? path.resolve(command) : null;
+  for (const dir of (envPath ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return null;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) return false;
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function assertCwd(cwd: string): string {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(cwd);
+  } catch {
+    throw new LingerError('CWD_NOT_FOUND', `The folder ${cwd} does not exist. Choose an existing folder as the working directory.`);
+  }
+  if (!stat.isDirectory()) {
+    throw new LingerError('CWD_NOT_FOUND', `${cwd} is a file, not a folder. Choose a folder as the working directory.`);
+  }
+  return cwd;
+}
+
+export function findProfile(profiles: Profile[], name: string): Profile {
+  const profile = profiles.find((p) => p.name === name);
+  if (!profile) {
+    const known = profiles.map((p) => p.name).join(', ');
+    throw new LingerError('UNKNOWN_PROFILE', `There is no profile "${name}". Use one of: ${known}.`);
+  }
+  return profile;
+}
+
+export function describeProfiles(profiles: Profile[], envPath: string | undefined = process.env.PATH): ProfileInfo[] {
+  return profiles.map((p) => ({
+    name: p.name,
+    label: p.label,
+    command: p.command,
+    args: p.args,
+    available: resolveCommand(p.command, envPath) !== null,
+  }));
+}

@@ -1,0 +1,297 @@
+/**
+ * PtySession: one process on one pty, its off-screen mirror, the views attached to it, and
+ * the output path between them: pty → exit-marker scan → batch → (mirror + every view), with
+ * flow control across all of them.
+ */
+import { randomBytes } from 'node:crypto';
+import * as pty from 'node-pty';
+import { LingerError, type HostEvent, type SessionRow } from '../contract';
+import { DataBatcher } from './batcher';
+import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
+import { FlowControl } from './flow';
+import type { SessionFacts } from './lifecycle';
+import { ScreenMirror } from './mirror';
+import { killSessionNow, terminateSession } from './process-tree';
+
+/** The mirror acks like a view, so a detached flood is paced by the mirror's parsing. */
+const MIRROR_CONSUMER = 'mirror';
+
+/** Where a session sends events for one attached view. */
+export type ViewSink = (event: HostEvent) => void;
+
+export interface SessionSpec {
+  id: string;
+  profile: string;
+  title: string;
+  /** What the user asked for, as shown in the sessions panel. */
+  command: string;
+  /** The resolved executable. */
+  executable: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+  scrollback: number;
+}
+
+export interface SessionHooks {
+  now(): number;
+  /** The session as a stats row (the bridge knows the TTL). */
+  row(session: PtySession): SessionRow;
+  /** Facts shown in stats changed (title, state, attachment). */
+  changed(session: PtySession): void;
+  /** The process ended; every byte it wrote has already gone to the mirror and the views. */
+  exited(session: PtySession): void;
+}
+
+export class PtySession {
+  readonly id: string;
+  readonly createdAt: number;
+  lastActivity: number;
+  kept = false;
+  processState: 'running' | 'exited' = 'running';
+  exitCode: number | null = null;
+  exitSignal: number | null = null;
+  title: string;
+  cols: number;
+  rows: number;
+
+  private readonly pty: pty.IPty;
+  private readonly mirror: ScreenMirror;
+  private readonly batcher: DataBatcher;
+  private readonly flow: FlowControl;
+  private readonly scanner: ExitMarkerScanner;
+  private readonly views = new Map<string, ViewSink>();
+  private readonly disposers: Array<{ dispose(): void }> = [];
+  private exiting = false;
+  private ptyClosed = false;
+  private disposed = false;
+
+  constructor(
+    readonly spec: SessionSpec,
+    private readonly hooks: SessionHooks,
+  ) {
+    this.id = spec.id;
+    this.title = spec.title;
+    this.cols = spec.cols;
+    this.rows = spec.rows;
+    this.createdAt = hooks.now();
+    this.lastActivity = this.createdAt;
+    const nonce = randomBytes(8).toString('hex');
+    this.scanner = new ExitMarkerScanner(nonce);
+    this.mirror = new ScreenMirror(spec.cols, spec.rows, spec.scrollback, (title) => {
+      this.title = title || spec.title;
+      hooks.changed(this);
+    });
+    this.batcher = new DataBatcher((data) => this.deliver(data));
+    this.flow = new FlowControl((paused) => (paused ? this.pty.pause() : this.pty.resume()));
+    this.flow.addConsumer(MIRROR_CONSUMER);
+    this.pty = pty.spawn(WRAPPER_SHELL, wrapperArgs(nonce, spec.executable, spec.args), {
+      name: 'xterm-256color',
+      cols: spec.cols,
+      rows: spec.rows,
+      cwd: spec.cwd,
+      env: spec.env,
+    });
+    this.disposers.push(
+      this.pty.onData((chunk) => this.onPtyData(chunk)),
+      this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal ?? 0)),
+    );
+  }
+
+  get pid(): number {
+    return this.pty.pid;
+  }
+
+  get attachedViews(): number {
+    return this.views.size;
+  }
+
+  facts(): SessionFacts {
+    return {
+      id: this.id,
+      profile: this.spec.profile,
+      title: this.title,
+      command: this.spec.command,
+      args: this.spec.args,
+      cwd: this.spec.cwd,
+      pid: this.pid,
+      processState: this.processState,
+      attachedViews: this.views.size,
+      kept: this.kept,
+      createdAt: this.createdAt,
+      lastActivity: this.lastActivity,
+      exitCode: this.exitCode,
+      exitSignal: this.exitSignal,
+      cols: this.cols,
+      rows: this.rows,
+    };
+  }
+
+  /** Attach, input, resize, read — and detach, so a closed tab gets a full TTL to come back. */
+  touch(): void {
+    this.lastActivity = this.hooks.now();
+  }
+
+  /**
+   * Sends the screen as it is now, then live output. The snapshot is taken at a moment when
+   * the mirror has parsed every chunk it was given, and the view is registered in that same
+   * synchronous step, so no chunk is both in the snapshot and sent live, or in neither.
+   */
+  async attach(viewId: string, sink: ViewSink): Promise<void> {
+    this.touch();
+    do await this.mirror.settled();
+    while (!this.mirror.isSettled);
+    if (this.disposed) throw unknownSession(this.id);
+    this.views.set(viewId, sink);
+    this.flow.addConsumer(viewKey(viewId));
+    sink({
+      type: 'snapshot',
+      sessionId: this.id,
+      data: this.mirror.serialize(),
+      cols: this.mirror.cols,
+      rows: this.mirror.rows,
+      session: this.hooks.row(this),
+    });
+    this.hooks.changed(this);
+  }
+
+  detach(viewId: string): boolean {
+    if (!this.views.delete(viewId)) return false;
+    this.flow.removeConsumer(viewKey(viewId));
+    this.touch();
+    this.hooks.changed(this);
+    return true;
+  }
+
+  isAttached(viewId: string): boolean {
+    return this.views.has(viewId);
+  }
+
+  ack(viewId: string, chars: number): void {
+    this.flow.ack(viewKey(viewId), chars);
+  }
+
+  write(data: string): void {
+    if (this.processState === 'exited') {
+      throw new LingerError(
+        'SESSION_EXITED',
+        `The process in session ${this.id} has exited (code ${this.exitCode}); its screen is kept until you close it. Start a new session to run more commands.`,
+      );
+    }
+    this.touch();
+    // node-pty queues the write and feeds it to the kernel as the pty accepts it, so a
+    // multi-megabyte paste arrives whole however slowly the program reads.
+    if (data) this.pty.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.touch();
+    if (cols === this.cols && rows === this.rows) return;
+    this.cols = cols;
+    this.rows = rows;
+    this.mirror.resize(cols, rows);
+    if (this.processState === 'running' && !this.ptyClosed) this.pty.resize(cols, rows);
+    this.hooks.changed(this);
+  }
+
+  async read(maxChars: number): Promise<string> {
+    this.touch();
+    this.batcher.flush();
+    await this.mirror.settled();
+    return this.mirror.text(maxChars);
+  }
+
+  /** Serialized screen, for tests and benchmarks that inspect the mirror directly. */
+  async snapshot(): Promise<string> {
+    this.batcher.flush();
+    await this.mirror.settled();
+    return this.mirror.serialize();
+  }
+
+  /** SIGHUP, then SIGKILL after `graceMs`, to every process of the session; then release it. */
+  async terminate(graceMs: number): Promise<{ escalated: boolean }> {
+    const result = await terminateSession(this.pid, graceMs);
+    this.dispose();
+    return result;
+  }
+
+  /** The host is going down and cannot wait. */
+  killNow(): void {
+    killSessionNow(this.pid);
+    this.dispose();
+  }
+
+  /** Tells attached views the session is gone; they stop sending to it. */
+  notifyRemoved(reason: 'stopped' | 'stale' | 'shutdown'): void {
+    for (const sink of this.views.values()) sink({ type: 'removed', sessionId: this.id, reason });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.disposers.splice(0)) d.dispose();
+    this.batcher.dispose();
+    this.views.clear();
+    this.mirror.dispose();
+    if (!this.ptyClosed) {
+      try {
+        this.pty.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  private onPtyData(chunk: string): void {
+    const { data, exitStatus } = this.scanner.push(chunk);
+    if (data) this.batcher.push(data);
+    if (exitStatus === undefined) return;
+    const { exitCode, signal } = decodeExitStatus(exitStatus);
+    void this.finish(exitCode, signal);
+    // Everything the command wrote has been read; the wrapper may go now.
+    try {
+      process.kill(this.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  private onPtyExit(exitCode: number, signal: number): void {
+    this.ptyClosed = true;
+    // Without a marker the wrapper itself was killed (stop, or from outside the app).
+    const rest = this.scanner.flush();
+    if (rest) this.batcher.push(rest);
+    void this.finish(signal ? null : exitCode, signal || null);
+  }
+
+  private async finish(exitCode: number | null, signal: number | null): Promise<void> {
+    if (this.exiting) return;
+    this.exiting = true;
+    this.batcher.flush();
+    await this.mirror.settled();
+    if (this.disposed) return;
+    this.processState = 'exited';
+    this.exitCode = exitCode;
+    this.exitSignal = signal;
+    for (const sink of this.views.values()) sink({ type: 'exit', sessionId: this.id, exitCode, signal });
+    this.hooks.exited(this);
+  }
+
+  private deliver(data: string): void {
+    const chars = data.length;
+    this.flow.sent(chars);
+    this.mirror.write(data, () => this.flow.ack(MIRROR_CONSUMER, chars));
+    for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data });
+  }
+}
+
+const viewKey = (viewId: string) => `view:${viewId}`;
+
+export function unknownSession(id: string): LingerError {
+  return new LingerError(
+    'UNKNOWN_SESSION',
+    `There is no session ${id}: it was stopped, expired, or never existed. Refresh the sessions list and pick another.`,
+  );
+}

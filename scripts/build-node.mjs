@@ -1,0 +1,29 @@
+// Bundles the Node side: Electron's main and preload (CommonJS, as a sandboxed preload must
+// be), browser mode's server and the benchmarks. node-pty is native and electron is provided
+// by the runtime, so both stay external.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['node-pty', 'electron', 'bufferutil', 'utf-8-validate', 'playwright-core', '@playwright/test'],
+  logLevel: 'warning',
+};
+
+// ESM output that bundles CommonJS dependencies needs a real `require`.
+const esmBanner = {
+  js: "import { createRequire as __lingerCreateRequire } from 'node:module'; const require = __lingerCreateRequire(import.meta.url);",
+};
+
+// Entry points land issue by issue; build the ones that exist.
+import fs from 'node:fs';
+const only = (options) => (fs.existsSync(options.entryPoints[0]) ? build(options) : null);
+
+await Promise.all([
+  only({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' }),
+  only({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs' }),
+  only({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'dist/electron/serve.mjs', format: 'esm', banner: esmBanner }),
+  only({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.mjs', format: 'esm', banner: esmBanner }),
+]);

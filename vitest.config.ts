@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['electron/**/*.test.ts', 'renderer/**/*.test.ts', 'bench/**/*.test.ts'],
+    environment: 'node',
+    // Real shells and real ptys: each file gets its own worker, and a slow machine gets time.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
