@@ -330,6 +330,8 @@ export class PtyBridge {
   }
 
   private onExited(session: PtySession): void {
+    // A stopped or cleaned session's end is logged by stop/sweep, with its reason.
+    if (!this.sessions.has(session.id)) return;
     this.ledger.append('pty_session_exited', session.id, { exit_code: session.exitCode, signal: session.exitSignal });
     this.scheduleChange();
   }

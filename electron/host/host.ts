@@ -1,0 +1,52 @@
+/**
+ * The host as an app runs it: config, ledger, profiles, bridge and its loops, with one
+ * shutdown path. Electron's main process and browser mode both start it this way.
+ */
+import { PtyBridge } from './bridge';
+import { loadConfig, type HostConfig } from './config';
+import { Ledger } from './ledger';
+import { loadProfiles } from './profiles';
+
+/** Beyond the kill grace, what shutdown allows for SIGKILL and the ledger before giving up waiting. */
+const SHUTDOWN_SLACK_MS = 2000;
+
+export interface Host {
+  config: HostConfig;
+  ledger: Ledger;
+  bridge: PtyBridge;
+  /** Stops every session (bounded), logs `app_stopping`, releases everything. Idempotent. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export interface HostOptions {
+  /** `electron` or `browser`, for the ledger. */
+  mode: string;
+  env?: NodeJS.ProcessEnv;
+  /** Used when LINGER_DATA_DIR is not set. */
+  fallbackDataDir?: string;
+}
+
+export function createHost(options: HostOptions): Host {
+  const env = options.env ?? process.env;
+  const config = loadConfig(env, {}, options.fallbackDataDir);
+  const ledger = new Ledger({ dir: config.dataDir });
+  const bridge = new PtyBridge({ config, ledger, profiles: loadProfiles(config.dataDir, env), env });
+  const stopLoops = bridge.run();
+  ledger.append('app_started', undefined, { mode: options.mode, pid: process.pid, data_dir: config.dataDir });
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (reason: string) =>
+    (stopping ??= (async () => {
+      ledger.append('app_stopping', undefined, { reason, sessions: bridge.stats().total_sessions });
+      stopLoops();
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.killGraceMs + SHUTDOWN_SLACK_MS)));
+      await Promise.race([bridge.stopAll(), deadline]);
+      clearTimeout(timer);
+      bridge.killAllNow();
+      bridge.dispose();
+      ledger.close();
+    })());
+
+  return { config, ledger, bridge, shutdown };
+}

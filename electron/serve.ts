@@ -1,0 +1,62 @@
+/**
+ * Browser mode: `npm run serve [-- --port N]`. The same host and renderer as the desktop app,
+ * in plain Node, for machines without Electron, for remote use over an SSH tunnel, and for
+ * the end-to-end tests.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import { createHost } from './host/host';
+import { newToken } from './web/auth';
+import { startServer } from './web/server';
+
+/** The seed's port, so its scripts find us where they found it. */
+const DEFAULT_PORT = 8010;
+
+function parsePort(argv: string[]): number {
+  const at = argv.indexOf('--port');
+  if (at < 0) return Number(process.env.LINGER_PORT ?? DEFAULT_PORT);
+  const port = Number(argv[at + 1]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port takes a number from 0 to 65535 (0 picks a free port); got "${argv[at + 1] ?? ''}".`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const port = parsePort(process.argv.slice(2));
+  const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    console.error(`The renderer is not built (${rendererDir} is missing). Run "npm run serve", which builds it first.`);
+    process.exit(1);
+  }
+  const host = createHost({ mode: 'browser' });
+  // Last resort if something exits the process without the orderly shutdown below.
+  process.on('exit', () => host.bridge.killAllNow());
+  process.on('uncaughtException', (err) => console.error('Linger: unexpected error (still running):', err));
+
+  let server;
+  try {
+    server = await startServer({ bridge: host.bridge, token: process.env.LINGER_TOKEN || newToken(), port, rendererDir, defaultCwd: process.cwd() });
+  } catch (err) {
+    await host.shutdown('listen failed');
+    const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    console.error(inUse ? `Port ${port} is in use: pass --port N, or --port 0 for a free one.` : `Could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`Linger (browser mode) is running at ${server.url}`);
+  console.log(`Data: ${host.config.dataDir}. Stop with Ctrl+C: every session is ended.`);
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void (async () => {
+        await host.shutdown(signal);
+        await server.close();
+        process.exit(0);
+      })();
+    });
+  }
+}
+
+void main();
