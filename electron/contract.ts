@@ -12,10 +12,10 @@ export const MIN_DIMENSION = 1;
 export const MAX_DIMENSION = 1000;
 
 /**
- * Largest single `write`. A 5 MB paste must pass whole; 32 M chars is far past any real paste
+ * Largest single `write`. A 5 MB paste must pass whole; 8 M chars is past any real paste
  * and still bounded, so a runaway caller gets an error instead of exhausting memory.
  */
-export const MAX_WRITE_CHARS = 32 * 1024 * 1024;
+export const MAX_WRITE_CHARS = 8 * 1024 * 1024;
 
 /** `read`'s default and ceiling (the seed's `max_chars`). */
 export const DEFAULT_READ_CHARS = 4000;
@@ -277,7 +277,7 @@ export type Reply<T> = { ok: true; result: T } | { ok: false; error: ErrorPayloa
 /** Browser mode's WebSocket path and frames. */
 export const WS_PATH = '/ws';
 
-/** Frames above this are refused: a 32 M-char paste encodes to at most ~4 × that in JSON. */
+/** Frames above this are refused: the largest write, JSON-escaped (≤ 4 bytes a char), fits. */
 export const MAX_WS_FRAME_BYTES = 4 * MAX_WRITE_CHARS + 4096;
 
 export type ClientFrame =

@@ -1,0 +1,7 @@
+import type { LingerTestHooks } from '../electron/contract';
+
+declare global {
+  interface Window {
+    __lingerTest?: LingerTestHooks;
+  }
+}
