@@ -253,7 +253,16 @@ export interface LingerApi {
   onEvent(listener: (event: HostEvent) => void): () => void;
   /** Flow control: `chars` of `data` for `sessionId` have been parsed by the view. */
   ack(sessionId: string, chars: number): void;
+  /**
+   * The desktop app's menu and its shortcuts (Electron only; browser mode leaves it undefined
+   * and the renderer handles its own keys).
+   */
+  onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
 }
+
+/** What the application menu asks of the renderer. */
+export const MENU_COMMANDS = ['new-tab', 'close-tab', 'toggle-sessions'] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
 
 // ---------------------------------------------------------------------------------------------
 // Transports
@@ -266,6 +275,8 @@ export const IPC_CHANNELS = {
   >,
   event: 'linger:event',
   ack: 'linger:ack',
+  /** Main → renderer: a `MenuCommand`. */
+  menu: 'linger:menu',
 } as const;
 
 /**
