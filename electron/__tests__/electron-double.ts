@@ -25,6 +25,8 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
   readonly id = nextId++;
   mainFrame: FakeFrame;
   readonly sent: Array<{ channel: string; args: unknown[] }> = [];
+  /** The page's side of `send`: what its ipcRenderer hears. */
+  readonly renderer = new EventEmitter();
   private destroyed = false;
 
   constructor(url = APP_URL) {
@@ -39,6 +41,7 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
   send(channel: string, ...args: unknown[]): void {
     if (this.destroyed) throw new Error('Object has been destroyed');
     this.sent.push({ channel, args });
+    this.renderer.emit(channel, { sender: 'an IpcRendererEvent the page must not see' }, ...args);
   }
 
   /** Host events this page received, in order. */
@@ -135,5 +138,39 @@ export class FakeIpcMain implements IpcMainLike {
   /** ipcRenderer.send. */
   send(sender: FakeWebContents, channel: string, args: unknown[], frame: FrameLike | null = sender.mainFrame): void {
     this.emitter.emit(channel, { sender, senderFrame: frame }, ...args);
+  }
+}
+
+/** The page's ipcRenderer, wired to one FakeWebContents and a FakeIpcMain. */
+export class FakeIpcRenderer {
+  invokes = 0;
+
+  constructor(
+    private readonly ipcMain: FakeIpcMain,
+    private readonly webContents: FakeWebContents,
+  ) {}
+
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    this.invokes++;
+    // Electron structured-clones what crosses the process boundary.
+    return this.ipcMain.invoke(this.webContents, channel, structuredClone(args)).then((r) => structuredClone(r));
+  }
+
+  send(channel: string, ...args: unknown[]): void {
+    this.ipcMain.send(this.webContents, channel, structuredClone(args));
+  }
+
+  on(channel: string, listener: (...args: any[]) => void): this {
+    this.webContents.renderer.on(channel, listener);
+    return this;
+  }
+
+  removeListener(channel: string, listener: (...args: any[]) => void): this {
+    this.webContents.renderer.removeListener(channel, listener);
+    return this;
+  }
+
+  listenerCount(channel: string): number {
+    return this.webContents.renderer.listenerCount(channel);
   }
 }

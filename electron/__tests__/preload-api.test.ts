@@ -1,0 +1,94 @@
+/** The preload's `window.linger`, from the page through the IPC layer to the real host. */
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { IPC_CHANNELS, type HostEvent, type LingerApi, type MenuCommand } from '../contract';
+import { appUrlMatcher } from '../app-url';
+import { registerIpc } from '../ipc';
+import { createLingerApi } from '../preload-api';
+import { ViewRegistry } from '../views';
+import { HERMETIC_BASH, createHarness, waitFor, type Harness } from '../host/__tests__/harness';
+import { FakeIpcMain, FakeIpcRenderer, FakeWebContents, RENDERER_DIR } from './electron-double';
+
+let h: Harness;
+let ipcMain: FakeIpcMain;
+let views: ViewRegistry;
+let unregister: () => void;
+let page: FakeWebContents;
+let ipcRenderer: FakeIpcRenderer;
+let linger: Required<LingerApi>;
+
+beforeEach(() => {
+  h = createHarness();
+  ipcMain = new FakeIpcMain();
+  const isAppUrl = appUrlMatcher(RENDERER_DIR);
+  views = new ViewRegistry(h.bridge, isAppUrl);
+  unregister = registerIpc({ ipcMain, bridge: h.bridge, views, isAppUrl });
+  page = new FakeWebContents();
+  views.track(page);
+  ipcRenderer = new FakeIpcRenderer(ipcMain, page);
+  linger = createLingerApi(ipcRenderer);
+});
+
+afterEach(async () => {
+  unregister();
+  views.dispose();
+  await h.close();
+});
+
+test('exposes exactly the contract: request, onEvent, ack, onMenuCommand — all functions', () => {
+  expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'request']);
+  for (const value of Object.values(linger)) expect(typeof value).toBe('function');
+});
+
+test('a request resolves with the result; a refused one rejects with a cloneable {code, message}', async () => {
+  const row = await linger.request('start', { ...HERMETIC_BASH, cols: 80, rows: 24 });
+  expect((await linger.request('stats', {})).sessions.map((s) => s.session_id)).toEqual([row.session_id]);
+
+  const refused = await linger.request('resize', { sessionId: row.session_id, cols: -1, rows: 24 }).catch((e: unknown) => e);
+  expect(refused).toMatchObject({ name: 'LingerError', code: 'INVALID_INPUT', message: expect.stringMatching(/cols/) });
+  // It must cross the context bridge whole: an Error would arrive as its message alone.
+  expect(structuredClone(refused)).toEqual(refused);
+});
+
+test('an unknown request is refused in the preload, without touching IPC', async () => {
+  const before = ipcRenderer.invokes;
+  const refused = await (linger.request as (m: string, p: unknown) => Promise<unknown>)('exec', { cmd: 'rm -rf /' }).catch((e: unknown) => e);
+  expect(refused).toMatchObject({ code: 'UNKNOWN_METHOD' });
+  expect(ipcRenderer.invokes).toBe(before);
+});
+
+test('onEvent hands the listener the event only, and its disposer unsubscribes', async () => {
+  const calls: unknown[][] = [];
+  const off = linger.onEvent((...args: unknown[]) => calls.push(args));
+  const row = await linger.request('start', { ...HERMETIC_BASH, cols: 80, rows: 24 });
+  await linger.request('attach', { sessionId: row.session_id });
+  await linger.request('write', { sessionId: row.session_id, data: 'echo via-preload\r' });
+  await waitFor('data through the preload', () =>
+    calls.some(([e]) => (e as HostEvent).type === 'data' && (e as { data: string }).data.includes('via-preload\r\n')),
+  );
+  expect(calls.every((args) => args.length === 1)).toBe(true);
+  const first = calls.map(([e]) => e as HostEvent).find((e) => e.type !== 'sessions');
+  expect(first).toMatchObject({ type: 'snapshot', sessionId: row.session_id });
+
+  off();
+  expect(ipcRenderer.listenerCount(IPC_CHANNELS.event)).toBe(0);
+  const count = calls.length;
+  await linger.request('write', { sessionId: row.session_id, data: 'echo later\r' });
+  await new Promise((r) => setTimeout(r, 100));
+  expect(calls.length).toBe(count);
+});
+
+test('ack goes to the ack channel; menu commands reach onMenuCommand until unsubscribed', () => {
+  const acks: unknown[][] = [];
+  const ipcMainSide = (_event: unknown, ...args: unknown[]) => acks.push(args);
+  // Listen beside the real handler: what the page sent, as sent.
+  ipcMain.on(IPC_CHANNELS.ack, ipcMainSide);
+  linger.ack('some-session', 1234);
+  expect(acks).toEqual([['some-session', 1234]]);
+
+  const commands: MenuCommand[] = [];
+  const off = linger.onMenuCommand((c) => commands.push(c));
+  page.send(IPC_CHANNELS.menu, 'new-tab');
+  off();
+  page.send(IPC_CHANNELS.menu, 'close-tab');
+  expect(commands).toEqual(['new-tab']);
+});
