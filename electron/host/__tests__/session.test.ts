@@ -1,0 +1,177 @@
+/** Real shells through real node-pty: the output path, reattach, exit, flow control, input. */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { HostEvent } from '../../contract';
+import { BATCH_MAX_CHARS } from '../batcher';
+import { FLOW_HIGH_WATERMARK_CHARS } from '../flow';
+import { ScreenMirror } from '../mirror';
+import { HERMETIC_BASH, createHarness, dataFor, waitFor, type Harness } from './harness';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+/** What a view shows after applying every event it got for a session: snapshot, then data. */
+async function viewText(events: HostEvent[], sessionId: string): Promise<string> {
+  const mine = events.filter((e) => 'sessionId' in e && e.sessionId === sessionId);
+  const snapshot = mine.find((e) => e.type === 'snapshot');
+  if (!snapshot || snapshot.type !== 'snapshot') throw new Error('no snapshot received');
+  const view = new ScreenMirror(snapshot.cols, snapshot.rows, 1000, () => {});
+  view.write(snapshot.data, () => {});
+  for (const e of mine.slice(mine.indexOf(snapshot) + 1)) if (e.type === 'data') view.write(e.data, () => {});
+  await view.settled();
+  const text = view.text(1_000_000);
+  view.dispose();
+  return text;
+}
+
+const VIM = ['vim', '-u', 'NONE', '-N', '-i', 'NONE', '-n'];
+
+describe('reattach', () => {
+  test('restores a screen drawn while detached, alternate buffer (vim) and normal buffer both', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    await h.bridge.attach(h.client.id, id);
+    h.bridge.write(id, 'echo before-$((1+1))\r');
+    await waitFor('first output', () => dataFor(h.events, id).includes('before-2'));
+    h.bridge.detach(h.client.id, id);
+    expect(h.bridge.stats().sessions[0].state).toBe('detached');
+
+    h.bridge.write(id, "printf 'drawn while detached %s\\n' 1 2 3\r");
+    await waitFor('detached output', async () => (await h.bridge.read(id, 4000)).includes('drawn while detached 3'));
+    h.bridge.write(id, `${VIM.join(' ')}\r`);
+    await waitFor('vim', async () => /^~\s*$/m.test(await h.bridge.read(id, 4000)));
+    h.bridge.write(id, 'ihello from vim\x1b');
+    await waitFor('vim text', async () => (await h.bridge.read(id, 4000)).includes('hello from vim'));
+
+    const events: HostEvent[] = [];
+    const second = h.bridge.connect((e) => events.push(e));
+    await h.bridge.attach(second.id, id);
+    const inVim = await viewText(events, id);
+    expect(inVim).toMatch(/^hello from vim$/m);
+    expect(inVim).toMatch(/^~$/m);
+    expect(inVim).not.toContain('drawn while detached');
+
+    h.bridge.write(id, ':q!\r');
+    await waitFor('back in the shell', async () => !(await viewText(events, id)).includes('hello from vim'));
+    const shell = await viewText(events, id);
+    expect(shell).toMatch(/^before-2$/m);
+    expect(shell).toMatch(/^drawn while detached 3$/m);
+    second.dispose();
+  });
+
+  test('attaching in the middle of a flood neither drops nor repeats a line', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ command: 'seq', args: ['1', '300000'], cols: 80, rows: 24 });
+    await waitFor('the flood to start', async () => (await h.bridge.read(id, 200)).length > 0);
+    const events: HostEvent[] = [];
+    const view = h.bridge.connect((e) => {
+      events.push(e);
+      if (e.type === 'data') h.bridge.ack(view.id, id, e.data.length);
+    });
+    await h.bridge.attach(view.id, id);
+    await waitFor('exit', () => events.some((e) => e.type === 'exit'));
+    // The view's screen must equal the mirror's: the last 24 lines, consecutive, ending at 300000.
+    const shown = (await viewText(events, id)).split('\n').slice(-23);
+    expect(shown).toEqual(Array.from({ length: 23 }, (_, i) => String(300000 - 22 + i)));
+    view.dispose();
+  });
+});
+
+describe('no output lost at exit', () => {
+  test('seq 1 200000 run as the command: 200000 reaches the data stream and the mirror, 50 of 50 runs', async () => {
+    h = createHarness();
+    const RUNS = 50;
+    const CONCURRENCY = 5;
+    let complete = 0;
+    const one = async () => {
+      const events: HostEvent[] = [];
+      const view = h.bridge.connect((e) => {
+        events.push(e);
+        if (e.type === 'data') h.bridge.ack(view.id, e.sessionId, e.data.length);
+      });
+      const { session_id: id } = h.bridge.start({ command: 'seq', args: ['1', '200000'], cols: 80, rows: 24 });
+      await h.bridge.attach(view.id, id);
+      await waitFor('exit', () => events.some((e) => e.type === 'exit'), 30_000);
+      const exitAt = events.findIndex((e) => e.type === 'exit');
+      const lastDataAt = events.findLastIndex((e) => e.type === 'data');
+      const exit = events[exitAt];
+      const streamOk = dataFor(events, id).endsWith('199999\r\n200000\r\n');
+      const mirrorOk = (await h.bridge.read(id, 100)).endsWith('199999\n200000');
+      if (streamOk && mirrorOk && lastDataAt < exitAt && exit.type === 'exit' && exit.exitCode === 0) complete += 1;
+      view.dispose();
+      await h.bridge.stop(id);
+    };
+    for (let round = 0; round < RUNS / CONCURRENCY; round++) {
+      await Promise.all(Array.from({ length: CONCURRENCY }, one));
+    }
+    expect(complete).toBe(RUNS);
+  }, 180_000);
+
+  test('the exit code and the exit line are reported, and an exited session keeps its screen', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ command: 'bash', args: ['--noprofile', '--norc', '-c', 'echo bye; exit 3'], cols: 80, rows: 24 });
+    await h.bridge.attach(h.client.id, id);
+    await waitFor('exit', () => h.events.some((e) => e.type === 'exit'));
+    expect(h.events.find((e) => e.type === 'exit')).toMatchObject({ exitCode: 3, signal: null });
+    const row = h.bridge.stats().sessions[0];
+    expect(row).toMatchObject({ state: 'exited', alive: false, exit_code: 3 });
+    expect(await h.bridge.read(id, 100)).toBe('bye');
+    expect(() => h.bridge.write(id, 'x')).toThrow(expect.objectContaining({ code: 'SESSION_EXITED' }));
+    expect(h.ledger.recent(10).map((e) => e.type)).toContain('pty_session_exited');
+  });
+});
+
+describe('flow control', () => {
+  test('a flood pauses the pty while the view has not acked, and resumes on ack', async () => {
+    h = createHarness();
+    const received = () => dataFor(h.events, id).length;
+    const { session_id: id } = h.bridge.start({ command: 'yes', args: ['flood'], cols: 80, rows: 24 });
+    await h.bridge.attach(h.client.id, id);
+    await waitFor('the view to fall behind', () => received() > FLOW_HIGH_WATERMARK_CHARS);
+    await new Promise((r) => setTimeout(r, 300));
+    const stalled = received();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(received()).toBe(stalled);
+    expect(stalled).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK_CHARS + 2 * BATCH_MAX_CHARS);
+
+    h.bridge.ack(h.client.id, id, stalled);
+    await waitFor('output to resume', () => received() > stalled);
+    expect(received()).toBeGreaterThan(stalled);
+  });
+});
+
+describe('input', () => {
+  test('a 5 MB paste reaches the process whole', async () => {
+    h = createHarness();
+    const SIZE = 5 * 1024 * 1024;
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789 .,;\n';
+    let paste = '';
+    const piece = Array.from({ length: 4096 }, (_, i) => alphabet[(i * 7919) % alphabet.length]).join('');
+    while (paste.length < SIZE) paste += piece;
+    paste = paste.slice(0, SIZE);
+    const script = `stty raw -echo; printf READY; head -c ${SIZE} | sha256sum`;
+    const { session_id: id } = h.bridge.start({ command: 'bash', args: ['--noprofile', '--norc', '-c', script], cols: 80, rows: 24 });
+    await h.bridge.attach(h.client.id, id);
+    await waitFor('raw mode', () => dataFor(h.events, id).includes('READY'));
+    h.bridge.write(id, paste);
+    const expected = createHash('sha256').update(paste).digest('hex');
+    await waitFor('the checksum', () => dataFor(h.events, id).includes(expected), 60_000);
+  }, 90_000);
+
+  test('resize reaches the program and the mirror', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    await h.bridge.attach(h.client.id, id);
+    h.bridge.resize(id, 132, 43);
+    h.bridge.write(id, 'stty size\r');
+    await waitFor('new size', () => dataFor(h.events, id).includes('43 132'));
+    expect(h.bridge.stats().sessions[0]).toMatchObject({ cols: 132, rows: 43 });
+  });
+
+  test('the shell title (OSC 0) becomes the session title', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    h.bridge.write(id, "printf '\\033]0;my build\\007'\r");
+    await waitFor('title', () => h.bridge.stats().sessions[0].title === 'my build');
+  });
+});
