@@ -1,4 +1,13 @@
+import fs from 'node:fs';
 import { defineConfig } from '@playwright/test';
+
+/** Debian's Chromium; Playwright's own browser download cannot run on these machines. */
+const chromium = process.env.LINGER_CHROMIUM ?? '/usr/bin/chromium';
+if (!fs.existsSync(chromium)) {
+  throw new Error(
+    `No Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set LINGER_CHROMIUM to a Chromium or Chrome binary.`,
+  );
+}
 
 /**
  * End-to-end tests. Browser mode runs the real host and the real renderer in Debian's
@@ -27,7 +36,7 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          executablePath: chromium,
           args: [
             '--no-sandbox',
             '--disable-gpu',
