@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerEvent } from '../../electron/contract';
+import { detachHint, emptyStateSentence, eventViews, formatDuration, rowView, sessionRows, summaryItems } from '../stats-view';
+import { row, stats } from './fixtures';
+
+const none = new Set<string>();
+
+describe('formatDuration', () => {
+  it('reads like a stopwatch', () => {
+    expect(formatDuration(0)).toBe('0:00');
+    expect(formatDuration(5)).toBe('0:05');
+    expect(formatDuration(59.9)).toBe('0:59');
+    expect(formatDuration(299)).toBe('4:59');
+    expect(formatDuration(300)).toBe('5:00');
+    expect(formatDuration(3599)).toBe('59:59');
+    expect(formatDuration(3600)).toBe('1:00:00');
+    expect(formatDuration(3723)).toBe('1:02:03');
+  });
+
+  it('never shows negative or broken numbers', () => {
+    expect(formatDuration(-3)).toBe('0:00');
+    expect(formatDuration(Number.NaN)).toBe('0:00');
+  });
+});
+
+describe('a session row', () => {
+  it('a detached session counts down to its expiry', () => {
+    const v = rowView(row({ session_id: 's', state: 'detached', attached: false, age_seconds: 75, idle_seconds: 1, expires_in_seconds: 299 }), none);
+    expect(v).toMatchObject({ state: 'detached', age: '1:15', idle: '0:01', expires: '4:59', expiresSoon: false, exit: null });
+  });
+
+  it('a countdown under a minute is flagged', () => {
+    expect(rowView(row({ session_id: 's', state: 'detached', expires_in_seconds: 42 }), none).expiresSoon).toBe(true);
+  });
+
+  it('a kept running session says kept instead of a countdown', () => {
+    const v = rowView(row({ session_id: 's', state: 'detached', attached: false, kept: true, expires_in_seconds: null }), none);
+    expect(v.expires).toBe('kept');
+    expect(v.kept).toBe(true);
+  });
+
+  it('an attached session does not expire', () => {
+    expect(rowView(row({ session_id: 's' }), none).expires).toBe('—');
+  });
+
+  it('an exited session shows its exit code or signal', () => {
+    expect(rowView(row({ session_id: 's', state: 'exited', alive: false, exit_code: 2 }), none).exit).toBe('code 2');
+    expect(rowView(row({ session_id: 's', state: 'exited', alive: false, exit_signal: 9 }), none).exit).toBe('signal 9');
+  });
+
+  it('shows the command line and whether this window has it open', () => {
+    const v = rowView(row({ session_id: 's', command: 'bash', args: ['--norc'] }), new Set(['s']));
+    expect(v.command).toBe('bash --norc');
+    expect(v.open).toBe(true);
+  });
+
+  it('lists the newest session first', () => {
+    const rows = sessionRows(stats([row({ session_id: 'old', created_at: 1 }), row({ session_id: 'new', created_at: 2 })]), none);
+    expect(rows.map((r) => r.sessionId)).toEqual(['new', 'old']);
+    expect(sessionRows(null, none)).toEqual([]);
+  });
+});
+
+describe('summary, hints and empty state', () => {
+  it('uses the seed stats names in the seed order', () => {
+    const s = stats([row({ session_id: 'a' }), row({ session_id: 'b', state: 'detached' }), row({ session_id: 'c', state: 'exited' })]);
+    expect(summaryItems(s).map((i) => `${i.key}=${i.value}`)).toEqual(['total_sessions=3', 'active=1', 'detached=1', 'exited=1', 'stale=0']);
+    expect(summaryItems(null).every((i) => i.value === 0)).toBe(true);
+  });
+
+  it('the close tooltip says closing detaches, and the TTL', () => {
+    expect(detachHint(300)).toBe('Detach — keeps running; expires in 5:00 if untouched');
+    expect(detachHint(null)).toBe('Detach — keeps running');
+  });
+
+  it('the empty state explains detach and expiry in one sentence', () => {
+    const text = emptyStateSentence(300);
+    expect(text).toContain('detaches');
+    expect(text).toContain('5:00');
+  });
+});
+
+describe('the activity list', () => {
+  it('shows newest first, with a label, short id and what matters', () => {
+    const events: LedgerEvent[] = [
+      { ts: '2026-01-01T10:00:00.000Z', type: 'pty_session_started', session_id: 'abcdef123456', data: { command: 'bash' } },
+      { ts: '2026-01-01T10:05:00.000Z', type: 'pty_session_cleaned', session_id: 'abcdef123456', data: { reason: 'stale', idle_seconds: 301 } },
+      { ts: '2026-01-01T10:06:00.000Z', type: 'pty_session_exited', session_id: 'ffff0000aaaa', data: { exit_code: 1, signal: null } },
+    ];
+    const views = eventViews(events);
+    expect(views.map((v) => v.label)).toEqual(['exited', 'cleaned', 'started']);
+    expect(views[1]).toMatchObject({ shortId: 'abcdef12', detail: 'idle 5:01' });
+    expect(views[0]!.detail).toBe('code 1');
+    expect(views[2]!.detail).toBe('bash');
+    expect(views[0]!.time).toMatch(/^\d\d:\d\d:\d\d$/);
+  });
+});

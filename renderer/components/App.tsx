@@ -1,0 +1,83 @@
+/** The window: tab bar and toolbar, terminal panes, the sessions panel, toasts, shortcuts. */
+import { useEffect } from 'react';
+import { shortcutFor, SHORTCUT_HINTS } from '../shortcuts';
+import { ConnectionBanner } from './ConnectionBanner';
+import { Panes } from './Panes';
+import { SessionsPanel } from './SessionsPanel';
+import { TabBar } from './TabBar';
+import { Toasts } from './Toasts';
+import { useAppState, useController } from './context';
+
+export function App() {
+  const controller = useController();
+  const panelOpen = useAppState((s) => s.prefs.panelOpen);
+  const theme = useAppState((s) => s.prefs.theme);
+  const detached = useAppState((s) => s.stats?.detached ?? 0);
+  const total = useAppState((s) => s.stats?.total_sessions ?? 0);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  // Capture phase: a shortcut is handled before xterm.js sees the key, so it never reaches the
+  // shell. Paste keeps its default action: the browser's paste event feeds xterm.js.
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      const action = shortcutFor(e);
+      if (!action) return;
+      e.stopPropagation();
+      if (action !== 'paste') e.preventDefault();
+      controller.runShortcut(action);
+    };
+    window.addEventListener('keydown', onKeyDown, true);
+    return () => window.removeEventListener('keydown', onKeyDown, true);
+  }, [controller]);
+
+  return (
+    <div className={panelOpen ? 'app with-panel' : 'app'}>
+      <header className="topbar">
+        <TabBar />
+        <div className="toolbar">
+          <button
+            type="button"
+            className={panelOpen ? 'tool-button pressed' : 'tool-button'}
+            data-testid="sessions-toggle"
+            aria-pressed={panelOpen}
+            title={`Sessions panel (${SHORTCUT_HINTS['toggle-sessions']})`}
+            onClick={() => controller.togglePanel()}
+          >
+            Sessions
+            <span className="count" aria-label={`${total} sessions, ${detached} detached`}>
+              {detached > 0 ? `${detached}/${total}` : total}
+            </span>
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="theme-toggle"
+            title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+            aria-label={theme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'}
+            onClick={() => controller.setTheme(theme === 'dark' ? 'light' : 'dark')}
+          >
+            {theme === 'dark' ? (
+              <svg viewBox="0 0 16 16" aria-hidden="true">
+                <circle cx="8" cy="8" r="3" />
+                <path d="M8 1v2M8 13v2M1 8h2M13 8h2M3 3l1.4 1.4M11.6 11.6 13 13M3 13l1.4-1.4M11.6 4.4 13 3" />
+              </svg>
+            ) : (
+              <svg viewBox="0 0 16 16" aria-hidden="true">
+                <path d="M13 10A6 6 0 0 1 6 3a6 6 0 1 0 7 7z" />
+              </svg>
+            )}
+          </button>
+        </div>
+      </header>
+      <ConnectionBanner />
+      <div className="workspace">
+        <Panes />
+        {panelOpen && <SessionsPanel />}
+      </div>
+      <Toasts />
+    </div>
+  );
+}

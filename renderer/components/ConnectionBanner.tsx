@@ -1,0 +1,16 @@
+/** Browser mode's socket dropped: say so, and that the tabs come back by themselves. */
+import { useAppState } from './context';
+
+export function ConnectionBanner() {
+  const connection = useAppState((s) => s.connection);
+  if (connection.state === 'open') return null;
+  const text =
+    connection.state === 'connecting'
+      ? 'Connecting to Linger…'
+      : `Connection to Linger lost — reconnecting${connection.retryInMs ? ` in ${Math.ceil(connection.retryInMs / 1000)} s` : '…'} Your sessions keep running.`;
+  return (
+    <div className="connection-banner" role="status" data-testid="connection-banner" data-state={connection.state}>
+      {text}
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * The sessions panel: every session the host has (open in a tab or not), ticking with each
+ * `sessions` push, with Open / Keep / Stop; the seed's summary counts; recent ledger events.
+ */
+import { useEffect, useMemo } from 'react';
+import { EVENTS_POLL_MS } from '../controller';
+import { SHORTCUT_HINTS } from '../shortcuts';
+import { emptyStateSentence, eventViews, sessionRows, summaryItems, type RowView } from '../stats-view';
+import { useAppState, useController } from './context';
+
+export function SessionsPanel() {
+  const controller = useController();
+  const stats = useAppState((s) => s.stats);
+  const tabs = useAppState((s) => s.tabs);
+  const events = useAppState((s) => s.events);
+  const openIds = useMemo(() => new Set(tabs.map((t) => t.sessionId)), [tabs]);
+  const rows = useMemo(() => sessionRows(stats, openIds), [stats, openIds]);
+  const activity = useMemo(() => eventViews(events), [events]);
+
+  // The host pushes stats, not ledger events: poll while the panel is open.
+  useEffect(() => {
+    void controller.refreshEvents();
+    const timer = setInterval(() => void controller.refreshEvents(), EVENTS_POLL_MS);
+    return () => clearInterval(timer);
+  }, [controller]);
+
+  return (
+    <aside className="sessions-panel" data-testid="sessions-panel" aria-label="Sessions">
+      <header className="panel-header">
+        <h2>Sessions</h2>
+        <button
+          type="button"
+          className="icon-button"
+          title={`Hide sessions (${SHORTCUT_HINTS['toggle-sessions']})`}
+          aria-label="Hide sessions"
+          onClick={() => controller.togglePanel(false)}
+        >
+          ×
+        </button>
+      </header>
+      <p className="summary" data-testid="sessions-summary">
+        {summaryItems(stats).map((item) => (
+          <span key={item.key} className="summary-item" data-stat={item.key}>
+            <b>{item.value}</b> {item.label}
+          </span>
+        ))}
+      </p>
+      <div className="panel-scroll">
+        {rows.length === 0 ? (
+          <p className="empty-state" data-testid="sessions-empty">
+            {emptyStateSentence(stats?.ttl_seconds ?? null)}
+          </p>
+        ) : (
+          <ul className="session-list">
+            {rows.map((row) => (
+              <SessionRowItem key={row.sessionId} row={row} />
+            ))}
+          </ul>
+        )}
+        <h3 className="activity-title">Activity</h3>
+        {activity.length === 0 ? (
+          <p className="empty-state">Nothing yet.</p>
+        ) : (
+          <ol className="activity" data-testid="activity-list">
+            {activity.map((e) => (
+              <li key={e.key} className={`activity-item ${e.label.replace(/\s+/g, '-')}`} data-testid="activity-item" title={e.sessionId ?? undefined}>
+                <time>{e.time}</time>
+                <span className="activity-label">{e.label}</span>
+                {e.shortId && <code>{e.shortId}</code>}
+                {e.detail && <span className="activity-detail">{e.detail}</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function SessionRowItem({ row }: { row: RowView }) {
+  const controller = useController();
+  return (
+    <li
+      className={`session-row state-${row.state}`}
+      data-testid="session-row"
+      data-session-id={row.sessionId}
+      data-state={row.state}
+      data-kept={row.kept ? 'true' : 'false'}
+    >
+      <div className="row-head">
+        <span className={`badge ${row.state}`}>{row.stateLabel}</span>
+        <span className="row-title" title={row.title}>
+          {row.title}
+        </span>
+        {row.open && <span className="row-open-note">in a tab</span>}
+      </div>
+      <div className="row-command" title={`${row.command} — in ${row.cwd}`}>
+        <code>{row.command}</code> <span className="row-cwd">{row.cwd}</span>
+      </div>
+      <dl className="row-facts">
+        <div>
+          <dt>age</dt>
+          <dd data-testid="session-age">{row.age}</dd>
+        </div>
+        <div>
+          <dt>idle</dt>
+          <dd data-testid="session-idle">{row.idle}</dd>
+        </div>
+        <div title={row.expiresHint}>
+          <dt>expires</dt>
+          <dd data-testid="session-expires" className={row.expiresSoon ? 'soon' : ''}>
+            {row.expires}
+          </dd>
+        </div>
+        <div>
+          <dt>pid</dt>
+          <dd>{row.pid}</dd>
+        </div>
+        {row.exit && (
+          <div>
+            <dt>exit</dt>
+            <dd data-testid="session-exit">{row.exit}</dd>
+          </div>
+        )}
+      </dl>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="button"
+          data-testid="session-open"
+          title={row.open ? 'Show its tab' : 'Attach it in a new tab, screen as it was'}
+          onClick={() => controller.openSession(row.sessionId)}
+        >
+          {row.open ? 'Show' : 'Open'}
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="session-keep"
+          aria-pressed={row.kept}
+          disabled={row.state === 'exited'}
+          title={row.kept ? 'Let it expire again when left detached' : 'Never expire while it runs'}
+          onClick={() => void controller.setKept(row.sessionId, !row.kept)}
+        >
+          {row.kept ? 'Unkeep' : 'Keep'}
+        </button>
+        <button
+          type="button"
+          className="button danger"
+          data-testid="session-stop"
+          title="End the process now"
+          onClick={() => void controller.stopSession(row.sessionId)}
+        >
+          Stop
+        </button>
+      </div>
+    </li>
+  );
+}

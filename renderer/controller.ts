@@ -1,0 +1,427 @@
+/**
+ * The session controller: the one place that turns user intent (new tab, close, stop, keep,
+ * open) into requests, and host events into terminal writes and tab state. It owns the
+ * terminal views (one per open tab) and every subscription it makes; `start()` returns the
+ * disposer for all of them.
+ */
+import type { HostEvent, ProfileInfo, SessionRow } from '../electron/contract';
+import { PREFS_KEY, TABS_KEY, parseTabs, restorableTabs, saveJson, serializeTabs, type KeyValueStore, type Theme } from './persist';
+import type { ShortcutAction } from './shortcuts';
+import { pushToast, setPrefs, updateTabs, type AppStore } from './store';
+import {
+  LOST_WHILE_DISCONNECTED,
+  activateTab,
+  addTab,
+  closeTab,
+  createTab,
+  cycleTab,
+  exitLine,
+  findTab,
+  markActivity,
+  markAttached,
+  markExited,
+  markGone,
+  markReattaching,
+  markStarted,
+  moveTab,
+  removedNotice,
+  renameTab,
+  setTitle,
+  tabIndex,
+  type TabStatus,
+} from './tabs';
+import { TerminalView, estimateSize } from './terminal-view';
+import { terminalTheme } from './theme';
+import type { ConnectionInfo, RendererApi } from './ws-client';
+
+const DEFAULT_PROFILE = 'shell';
+const FALLBACK_PROFILE: ProfileInfo = { name: DEFAULT_PROFILE, label: 'Shell', command: '', args: [], available: true };
+
+/** How many ledger events the activity list shows. */
+const ACTIVITY_EVENTS = 50;
+
+/** The activity list refreshes this often while the panel is open (the host pushes no events). */
+export const EVENTS_POLL_MS = 2000;
+
+export class SessionController {
+  private readonly views = new Map<string, TerminalView>();
+  /** Sessions this window asked to stop: their `removed` event closes the tab, not marks it. */
+  private readonly stopping = new Set<string>();
+  private paneElement: HTMLElement | null = null;
+  private booting = false;
+
+  constructor(
+    private readonly api: RendererApi,
+    private readonly store: AppStore,
+    private readonly storage: KeyValueStore,
+  ) {}
+
+  start(): () => void {
+    const offEvent = this.api.onEvent((event) => this.onHostEvent(event));
+    const offConnection = this.api.onConnection((info) => this.onConnection(info));
+    // The desktop menu's commands are the same actions as the keyboard's.
+    const offMenu = this.api.onMenuCommand?.((command) => this.runShortcut(command)) ?? (() => undefined);
+    const offPersist = this.store.subscribe((state, prev) => {
+      if (!state.ready) return;
+      if (state.tabs !== prev.tabs || state.activeId !== prev.activeId) {
+        saveJson(this.storage, TABS_KEY, serializeTabs(state));
+      }
+      if (state.prefs !== prev.prefs) saveJson(this.storage, PREFS_KEY, state.prefs);
+    });
+    return () => {
+      offEvent();
+      offConnection();
+      offMenu();
+      offPersist();
+      for (const view of this.views.values()) view.dispose();
+      this.views.clear();
+    };
+  }
+
+  /** The element panes fill: new sessions start at its size in cells. */
+  setPaneElement(element: HTMLElement | null): void {
+    this.paneElement = element;
+  }
+
+  view(sessionId: string): TerminalView | undefined {
+    return this.views.get(sessionId);
+  }
+
+  isKept(sessionId: string): boolean {
+    return this.store.getState().stats?.sessions.some((s) => s.session_id === sessionId && s.kept) ?? false;
+  }
+
+  /** What the new-tab menu offers; the shell alone until the host has said. */
+  profiles(): ProfileInfo[] {
+    const profiles = this.store.getState().profiles;
+    return profiles.length ? profiles : [FALLBACK_PROFILE];
+  }
+
+  /** For `window.__lingerTest.screen`. */
+  screen(sessionId: string): string {
+    const view = this.views.get(sessionId);
+    if (!view) throw new Error(`No open tab shows session ${sessionId}.`);
+    return view.screenText();
+  }
+
+  // -- user intent ---------------------------------------------------------------------------
+
+  async newTab(profile: string = DEFAULT_PROFILE): Promise<void> {
+    const size = this.activeView()?.size ?? estimateSize(this.paneElement);
+    let row: SessionRow;
+    try {
+      row = await this.api.request('start', { profile, cols: size.cols, rows: size.rows });
+    } catch (err) {
+      this.toast(`Could not start a new ${profile} tab`, err);
+      return;
+    }
+    this.openTab(row.session_id, row.profile, row.title);
+  }
+
+  /** Open from the sessions panel: focus its tab, or attach it in a new one. */
+  openSession(sessionId: string): void {
+    if (findTab(this.store.getState(), sessionId)) {
+      this.activate(sessionId);
+      return;
+    }
+    const row = this.store.getState().stats?.sessions.find((s) => s.session_id === sessionId);
+    this.openTab(sessionId, row?.profile ?? DEFAULT_PROFILE, row?.title ?? '');
+  }
+
+  /** Close = detach: the tab goes, the session keeps running. */
+  closeTab(sessionId: string): void {
+    const tab = findTab(this.store.getState(), sessionId);
+    if (!tab) return;
+    this.dropTab(sessionId);
+    if (tab.status === 'gone') return;
+    this.api.request('detach', { sessionId }).catch((err: unknown) => {
+      if (!isCode(err, 'UNKNOWN_SESSION')) this.toast('Could not detach the session', err);
+    });
+  }
+
+  async stopSession(sessionId: string): Promise<void> {
+    this.stopping.add(sessionId);
+    try {
+      await this.api.request('stop', { sessionId });
+      this.dropTab(sessionId);
+    } catch (err) {
+      if (isCode(err, 'UNKNOWN_SESSION')) this.dropTab(sessionId);
+      else this.toast('Could not stop the session', err);
+    } finally {
+      this.stopping.delete(sessionId);
+    }
+  }
+
+  async setKept(sessionId: string, kept: boolean): Promise<void> {
+    try {
+      const row = await this.api.request('keep', { sessionId, kept });
+      const stats = this.store.getState().stats;
+      if (stats) {
+        const sessions = stats.sessions.map((s) => (s.session_id === sessionId ? row : s));
+        this.store.setState({ stats: { ...stats, sessions } });
+      }
+    } catch (err) {
+      this.toast(kept ? 'Could not keep the session' : 'Could not unkeep the session', err);
+    }
+  }
+
+  activate(sessionId: string): void {
+    updateTabs(this.store, (s) => activateTab(s, sessionId));
+  }
+
+  rename(sessionId: string, name: string): void {
+    updateTabs(this.store, (s) => renameTab(s, sessionId, name));
+  }
+
+  moveTo(sessionId: string, index: number): void {
+    updateTabs(this.store, (s) => moveTab(s, sessionId, index));
+  }
+
+  togglePanel(open = !this.store.getState().prefs.panelOpen): void {
+    setPrefs(this.store, { panelOpen: open });
+    if (open) void this.refreshEvents();
+  }
+
+  setTheme(theme: Theme): void {
+    setPrefs(this.store, { theme });
+    for (const view of this.views.values()) view.setTheme(terminalTheme(theme));
+  }
+
+  closeFind(): void {
+    this.store.setState({ findOpen: false });
+    this.activeView()?.focus();
+  }
+
+  async refreshEvents(): Promise<void> {
+    try {
+      const events = await this.api.request('events', { limit: ACTIVITY_EVENTS });
+      this.store.setState({ events });
+    } catch {
+      // The next poll tries again; a disconnect is already on screen.
+    }
+  }
+
+  runShortcut(action: ShortcutAction): void {
+    const state = this.store.getState();
+    const active = state.activeId;
+    switch (action) {
+      case 'new-tab':
+        void this.newTab();
+        break;
+      case 'close-tab':
+        if (active) this.closeTab(active);
+        break;
+      case 'stop-session':
+        if (active) void this.stopSession(active);
+        break;
+      case 'next-tab':
+        updateTabs(this.store, (s) => cycleTab(s, 1));
+        break;
+      case 'prev-tab':
+        updateTabs(this.store, (s) => cycleTab(s, -1));
+        break;
+      case 'move-tab-left':
+      case 'move-tab-right':
+        if (active) this.moveTo(active, tabIndex(state, active) + (action === 'move-tab-left' ? -1 : 1));
+        break;
+      case 'toggle-sessions':
+        this.togglePanel();
+        break;
+      case 'find':
+        this.store.setState({ findOpen: !state.findOpen });
+        break;
+      case 'copy':
+        void this.copySelection();
+        break;
+      case 'paste':
+        // The browser's own paste (Ctrl+Shift+V is "paste as plain text") reaches xterm.js's
+        // paste handler, which needs no clipboard permission.
+        break;
+    }
+  }
+
+  // -- host events ---------------------------------------------------------------------------
+
+  private onHostEvent(event: HostEvent): void {
+    switch (event.type) {
+      case 'data':
+        this.onData(event.sessionId, event.data);
+        break;
+      case 'snapshot':
+        this.onSnapshot(event);
+        break;
+      case 'exit':
+        this.onExit(event.sessionId, event.exitCode, event.signal);
+        break;
+      case 'removed':
+        if (this.stopping.has(event.sessionId)) break;
+        updateTabs(this.store, (s) => markGone(s, event.sessionId, removedNotice(event.reason)));
+        break;
+      case 'sessions':
+        this.store.setState({ stats: event.stats });
+        break;
+    }
+  }
+
+  /** The hot path: one write, and a store lookup only for a background tab's first output. */
+  private onData(sessionId: string, data: string): void {
+    const view = this.views.get(sessionId);
+    if (!view) return;
+    view.write(data);
+    const state = this.store.getState();
+    if (state.activeId !== sessionId && findTab(state, sessionId)?.activity === false) {
+      updateTabs(this.store, (s) => markActivity(s, sessionId));
+    }
+  }
+
+  private onSnapshot(event: Extract<HostEvent, { type: 'snapshot' }>): void {
+    const view = this.views.get(event.sessionId);
+    if (!view) return;
+    const { session } = event;
+    view.applySnapshot(event.data, { cols: event.cols, rows: event.rows });
+    if (session.state === 'exited') view.writeNotice(exitLine(session.exit_code, session.exit_signal));
+    updateTabs(this.store, (s) => markAttached(s, session, false));
+  }
+
+  private onExit(sessionId: string, exitCode: number | null, signal: number | null): void {
+    this.views.get(sessionId)?.writeNotice(exitLine(exitCode, signal));
+    updateTabs(this.store, (s) => markExited(s, sessionId, exitCode, signal));
+  }
+
+  // -- connection ----------------------------------------------------------------------------
+
+  private onConnection(info: ConnectionInfo): void {
+    this.store.setState({ connection: info });
+    if (info.state !== 'open') return;
+    if (!this.store.getState().ready) void this.boot();
+    else if (info.reconnected) void this.reattachAll();
+  }
+
+  /** First start: the stored tabs whose sessions still exist, or one new shell. */
+  private async boot(): Promise<void> {
+    if (this.booting) return;
+    this.booting = true;
+    try {
+      const stats = await this.api.request('stats', {});
+      this.store.setState({ stats });
+      void this.loadProfiles();
+      const restored = restorableTabs(parseTabs(this.storage.getItem(TABS_KEY)), stats);
+      for (const tab of restored.tabs) this.createView(tab.sessionId);
+      this.store.setState({ tabs: restored.tabs, activeId: restored.activeId, ready: true });
+      if (restored.tabs.length === 0) await this.newTab();
+      else for (const tab of restored.tabs) void this.attach(tab.sessionId);
+    } catch (err) {
+      // A drop mid-boot: the next `open` boots again.
+      if (!isCode(err, 'DISCONNECTED')) this.toast('Could not load sessions', err);
+    } finally {
+      this.booting = false;
+    }
+  }
+
+  private async reattachAll(): Promise<void> {
+    updateTabs(this.store, markReattaching);
+    void this.loadProfiles();
+    for (const tab of this.store.getState().tabs) {
+      if (tab.status !== 'gone') void this.attach(tab.sessionId, LOST_WHILE_DISCONNECTED);
+    }
+  }
+
+  private async loadProfiles(): Promise<void> {
+    try {
+      this.store.setState({ profiles: await this.api.request('profiles', {}) });
+    } catch (err) {
+      this.toast('Could not load profiles', err);
+    }
+  }
+
+  // -- tabs and views ------------------------------------------------------------------------
+
+  private openTab(sessionId: string, profile: string, title: string): void {
+    this.createView(sessionId);
+    updateTabs(this.store, (s) => addTab(s, createTab({ sessionId, profile, title })));
+    void this.attach(sessionId);
+  }
+
+  private async attach(sessionId: string, goneNotice = 'This session no longer exists (stopped or expired). Close the tab.'): Promise<void> {
+    try {
+      await this.api.request('attach', { sessionId });
+    } catch (err) {
+      if (isCode(err, 'UNKNOWN_SESSION')) {
+        updateTabs(this.store, (s) => markGone(s, sessionId, goneNotice));
+      } else if (!isCode(err, 'DISCONNECTED')) {
+        updateTabs(this.store, (s) => markGone(s, sessionId, `Could not attach: ${errorMessage(err)}`));
+      }
+    }
+  }
+
+  private createView(sessionId: string): TerminalView {
+    const existing = this.views.get(sessionId);
+    if (existing) return existing;
+    const size = this.activeView()?.size ?? estimateSize(this.paneElement);
+    const view = new TerminalView(sessionId, terminalTheme(this.store.getState().prefs.theme), size, {
+      input: (data) => this.sendInput(sessionId, data),
+      resized: (cols, rows) => this.sendResize(sessionId, cols, rows),
+      title: (title) => {
+        const tab = findTab(this.store.getState(), sessionId);
+        if (tab) updateTabs(this.store, (s) => setTitle(s, sessionId, title, tab.profile));
+      },
+      firstText: () => updateTabs(this.store, (s) => markStarted(s, sessionId)),
+      ack: (chars) => this.api.ack(sessionId, chars),
+    });
+    this.views.set(sessionId, view);
+    return view;
+  }
+
+  private dropTab(sessionId: string): void {
+    updateTabs(this.store, (s) => closeTab(s, sessionId));
+    this.views.get(sessionId)?.dispose();
+    this.views.delete(sessionId);
+  }
+
+  private activeView(): TerminalView | undefined {
+    const active = this.store.getState().activeId;
+    return active ? this.views.get(active) : undefined;
+  }
+
+  private sendInput(sessionId: string, data: string): void {
+    if (!isAttachedStatus(findTab(this.store.getState(), sessionId)?.status)) return;
+    this.api.request('write', { sessionId, data }).catch((err: unknown) => {
+      if (!isCode(err, 'DISCONNECTED') && !isCode(err, 'SESSION_EXITED')) this.toast('Typing did not reach the session', err);
+    });
+  }
+
+  private sendResize(sessionId: string, cols: number, rows: number): void {
+    if (!isAttachedStatus(findTab(this.store.getState(), sessionId)?.status)) return;
+    this.api.request('resize', { sessionId, cols, rows }).catch((err: unknown) => {
+      // A session that just went away says so through its `removed` event.
+      if (!isCode(err, 'DISCONNECTED') && !isCode(err, 'UNKNOWN_SESSION')) this.toast('Could not resize the session', err);
+    });
+  }
+
+  private async copySelection(): Promise<void> {
+    const text = this.activeView()?.selection();
+    if (!text) return;
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) {
+      this.toast('Could not copy the selection', err);
+    }
+  }
+
+  private toast(what: string, err: unknown): void {
+    pushToast(this.store, `${what}: ${errorMessage(err)}`);
+  }
+}
+
+/** Input and resizes go to a session that is running; one still attaching is about to be. */
+function isAttachedStatus(status: TabStatus | undefined): boolean {
+  return status === 'live' || status === 'attaching';
+}
+
+function isCode(err: unknown, code: string): boolean {
+  return err instanceof Error && 'code' in err && (err as { code: unknown }).code === code;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

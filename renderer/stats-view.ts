@@ -1,0 +1,165 @@
+/**
+ * The sessions panel's view model: `Stats` rows and ledger events turned into the strings a
+ * user reads. Pure, so the formatting rules are unit-tested.
+ */
+import type { LedgerEvent, SessionRow, SessionState, Stats } from '../electron/contract';
+
+/** `m:ss` under an hour, `h:mm:ss` above, like a stopwatch; negative or NaN reads as 0:00. */
+export function formatDuration(seconds: number): string {
+  const total = Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0;
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+export interface RowView {
+  sessionId: string;
+  title: string;
+  /** The command line as typed: command and args. */
+  command: string;
+  cwd: string;
+  state: SessionState;
+  stateLabel: string;
+  age: string;
+  idle: string;
+  /** A countdown while it can expire, else why not ("kept", "attached", "—"). */
+  expires: string;
+  expiresHint: string;
+  /** The countdown is under a minute: worth a warning colour. */
+  expiresSoon: boolean;
+  pid: string;
+  exit: string | null;
+  kept: boolean;
+  /** This window has a tab on it. */
+  open: boolean;
+}
+
+/** Under this many seconds left, a detached session's countdown turns to a warning. */
+const EXPIRES_SOON_SECONDS = 60;
+
+export function rowView(row: SessionRow, openIds: ReadonlySet<string>): RowView {
+  const { expires, hint } = expiresLabel(row);
+  return {
+    sessionId: row.session_id,
+    title: row.title || row.profile,
+    command: [row.command, ...row.args].join(' '),
+    cwd: row.cwd,
+    state: row.state,
+    stateLabel: row.state,
+    age: formatDuration(row.age_seconds),
+    idle: formatDuration(row.idle_seconds),
+    expires,
+    expiresHint: hint,
+    expiresSoon: row.expires_in_seconds !== null && row.expires_in_seconds < EXPIRES_SOON_SECONDS,
+    pid: String(row.pid),
+    exit: row.state === 'exited' ? exitLabel(row) : null,
+    kept: row.kept,
+    open: openIds.has(row.session_id),
+  };
+}
+
+function expiresLabel(row: SessionRow): { expires: string; hint: string } {
+  if (row.expires_in_seconds !== null) {
+    return {
+      expires: formatDuration(row.expires_in_seconds),
+      hint: 'Ended automatically when this reaches 0:00 unless you open it, type in it or keep it',
+    };
+  }
+  if (row.kept && row.alive) return { expires: 'kept', hint: 'Kept: does not expire while it runs' };
+  return { expires: '—', hint: 'Attached: does not expire while a tab shows it' };
+}
+
+function exitLabel(row: SessionRow): string {
+  if (row.exit_code === null && row.exit_signal !== null) return `signal ${row.exit_signal}`;
+  return `code ${row.exit_code ?? 0}`;
+}
+
+/** Newest sessions first: the one just closed is the one a user looks for. */
+export function sessionRows(stats: Stats | null, openIds: ReadonlySet<string>): RowView[] {
+  if (!stats) return [];
+  return [...stats.sessions].sort((a, b) => b.created_at - a.created_at).map((row) => rowView(row, openIds));
+}
+
+/** The seed's stats, in the seed's order and words. */
+export function summaryItems(stats: Stats | null): Array<{ key: keyof Stats; label: string; value: number }> {
+  const s = stats ?? { total_sessions: 0, active: 0, detached: 0, exited: 0, stale: 0 };
+  return [
+    { key: 'total_sessions', label: 'total', value: s.total_sessions },
+    { key: 'active', label: 'active', value: s.active },
+    { key: 'detached', label: 'detached', value: s.detached },
+    { key: 'exited', label: 'exited', value: s.exited },
+    { key: 'stale', label: 'stale', value: s.stale },
+  ];
+}
+
+/** The close button's tooltip: closing detaches, and how long the session then has. */
+export function detachHint(ttlSeconds: number | null): string {
+  const ttl = ttlSeconds === null ? '' : `; expires in ${formatDuration(ttlSeconds)} if untouched`;
+  return `Detach — keeps running${ttl}`;
+}
+
+export function emptyStateSentence(ttlSeconds: number | null): string {
+  const ttl = ttlSeconds === null ? 'a while' : formatDuration(ttlSeconds);
+  return `No sessions. Closing a tab only detaches it — the shell keeps running here and can be reopened, until it sits untouched for ${ttl} and is ended.`;
+}
+
+export interface EventView {
+  key: string;
+  time: string;
+  label: string;
+  sessionId: string | null;
+  /** A short id a user can match against the panel's rows. */
+  shortId: string;
+  detail: string;
+}
+
+const EVENT_LABELS: Record<LedgerEvent['type'], string> = {
+  app_started: 'app started',
+  app_stopping: 'app stopping',
+  pty_session_started: 'started',
+  pty_session_attached: 'attached',
+  pty_session_detached: 'detached',
+  pty_session_exited: 'exited',
+  pty_session_stopped: 'stopped',
+  pty_session_cleaned: 'cleaned',
+};
+
+/** Newest first, with the local time of day. */
+export function eventViews(events: LedgerEvent[]): EventView[] {
+  return events
+    .map((e, i) => ({
+      key: `${e.ts}-${i}`,
+      time: formatClock(e.ts),
+      label: EVENT_LABELS[e.type] ?? e.type,
+      sessionId: e.session_id ?? null,
+      shortId: e.session_id ? e.session_id.slice(0, 8) : '',
+      detail: eventDetail(e),
+    }))
+    .reverse();
+}
+
+function eventDetail(e: LedgerEvent): string {
+  const d = e.data;
+  switch (e.type) {
+    case 'pty_session_started':
+      return typeof d.command === 'string' ? d.command : '';
+    case 'pty_session_exited':
+      return d.exit_code === null || d.exit_code === undefined ? `signal ${String(d.signal)}` : `code ${String(d.exit_code)}`;
+    case 'pty_session_cleaned':
+      return typeof d.idle_seconds === 'number' ? `idle ${formatDuration(d.idle_seconds)}` : 'stale';
+    case 'pty_session_detached':
+      return d.reason === 'disconnected' ? 'window disconnected' : '';
+    case 'pty_session_stopped':
+      return d.reason === 'shutdown' ? 'on quit' : '';
+    default:
+      return '';
+  }
+}
+
+function formatClock(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}

@@ -1,0 +1,236 @@
+/**
+ * One tab's xterm.js terminal, living outside React: host output is written straight into it
+ * (and acknowledged from the write callback, which is the host's flow control), so the data
+ * path never touches React state. The view exists from the moment its tab does and is opened
+ * into the pane's element when React mounts it; hidden panes keep their terminal.
+ */
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal, type ITheme } from '@xterm/xterm';
+import { MAX_DIMENSION, MIN_DIMENSION } from '../electron/contract';
+import { MONO_FONT_STACK, TERMINAL_FONT_SIZE } from './theme';
+
+/** ESC c (RIS): a full reset queued in the same write as the snapshot, so no empty frame shows. */
+const FULL_RESET = '\x1bc';
+
+/** Matches the host's default (LINGER_SCROLLBACK): a reattached screen keeps what the mirror kept. */
+const SCROLLBACK_LINES = 1000;
+
+export interface TerminalViewHooks {
+  input(data: string): void;
+  /** The pane's size changed the terminal's: the host's pty should follow. */
+  resized(cols: number, rows: number): void;
+  title(title: string): void;
+  /** The program drew its first text (a prompt): the tab stops saying it is starting. */
+  firstText(): void;
+  /** `chars` of live output were parsed. */
+  ack(chars: number): void;
+}
+
+export interface Size {
+  cols: number;
+  rows: number;
+}
+
+export class TerminalView {
+  readonly term: Terminal;
+  /** The element xterm.js renders into; moved into the pane when React mounts it. */
+  readonly element: HTMLDivElement;
+  private readonly fitAddon = new FitAddon();
+  private readonly searchAddon = new SearchAddon();
+  private readonly disposers: Array<() => void> = [];
+  private opened = false;
+  private hasText = false;
+  private disposed = false;
+
+  constructor(
+    readonly sessionId: string,
+    theme: ITheme,
+    size: Size,
+    private readonly hooks: TerminalViewHooks,
+  ) {
+    this.element = document.createElement('div');
+    this.element.className = 'xterm-host';
+    this.term = new Terminal({
+      cols: size.cols,
+      rows: size.rows,
+      theme,
+      fontFamily: MONO_FONT_STACK,
+      fontSize: TERMINAL_FONT_SIZE,
+      scrollback: SCROLLBACK_LINES,
+      allowProposedApi: true,
+      cursorBlink: true,
+      macOptionIsMeta: true,
+    });
+    this.term.loadAddon(this.fitAddon);
+    this.term.loadAddon(this.searchAddon);
+    this.term.loadAddon(new Unicode11Addon());
+    this.term.unicode.activeVersion = '11';
+    this.term.loadAddon(new WebLinksAddon((event, uri) => openLink(event, uri)));
+    const subs = [
+      this.term.onData((data) => hooks.input(data)),
+      this.term.onBinary((data) => hooks.input(data)),
+      this.term.onTitleChange((title) => hooks.title(title)),
+    ];
+    this.disposers.push(() => subs.forEach((s) => s.dispose()));
+  }
+
+  /** Opens the terminal into `parent` the first time; later mounts just move the element. */
+  mount(parent: HTMLElement): void {
+    if (this.disposed) return;
+    if (this.element.parentElement !== parent) parent.appendChild(this.element);
+    if (this.opened) return;
+    this.opened = true;
+    this.term.open(this.element);
+    this.loadWebgl();
+  }
+
+  /**
+   * The host's screen: reset to its size, write it, then fit to the pane (which tells the
+   * host if the pane's size differs). Not acknowledged: the host does not count snapshots.
+   */
+  applySnapshot(data: string, size: Size): void {
+    this.term.resize(clampDimension(size.cols), clampDimension(size.rows));
+    this.term.write(FULL_RESET + data, () => {
+      this.noticeText();
+      this.fit();
+    });
+  }
+
+  write(data: string): void {
+    this.term.write(data, () => {
+      this.hooks.ack(data.length);
+      if (!this.hasText) this.noticeText();
+    });
+  }
+
+  /** A line of our own (the exit line), always starting on a fresh line. */
+  writeNotice(text: string): void {
+    this.term.write('', () => {
+      const fresh = this.term.buffer.active.cursorX === 0 ? '' : '\r\n';
+      this.term.write(`${fresh}\x1b[0m${text}\r\n`);
+    });
+  }
+
+  /**
+   * Fits the terminal to its pane when the pane is shown; a hidden pane keeps its size until
+   * it is shown again, so a background tab never resizes its program for nothing.
+   */
+  fit(): void {
+    if (!this.opened || this.disposed || this.element.offsetWidth === 0 || this.element.offsetHeight === 0) return;
+    const dims = this.fitAddon.proposeDimensions();
+    if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
+    const cols = clampDimension(dims.cols);
+    const rows = clampDimension(dims.rows);
+    if (cols === this.term.cols && rows === this.term.rows) return;
+    this.term.resize(cols, rows);
+    this.hooks.resized(cols, rows);
+  }
+
+  get size(): Size {
+    return { cols: this.term.cols, rows: this.term.rows };
+  }
+
+  /** The viewport's text: active buffer, lines right-trimmed, joined with newlines. */
+  screenText(): string {
+    const buffer = this.term.buffer.active;
+    const lines: string[] = [];
+    for (let y = buffer.viewportY; y < buffer.viewportY + this.term.rows; y++) {
+      lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    }
+    return lines.join('\n');
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  selection(): string {
+    return this.term.getSelection();
+  }
+
+  find(query: string, backwards: boolean): boolean {
+    if (!query) return false;
+    return backwards ? this.searchAddon.findPrevious(query) : this.searchAddon.findNext(query);
+  }
+
+  clearFind(): void {
+    this.searchAddon.clearDecorations();
+    this.term.clearSelection();
+  }
+
+  setTheme(theme: ITheme): void {
+    this.term.options.theme = theme;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const dispose of this.disposers.splice(0)) dispose();
+    this.term.dispose();
+    this.element.remove();
+  }
+
+  /** Anything drawn moves the cursor off the origin; a blank screen leaves it at 0,0. */
+  private noticeText(): void {
+    const buffer = this.term.buffer.active;
+    if (this.hasText || (buffer.cursorX === 0 && buffer.cursorY === 0 && buffer.baseY === 0)) return;
+    this.hasText = true;
+    this.hooks.firstText();
+  }
+
+  /** WebGL when the machine has it; xterm.js's DOM renderer otherwise or when the GPU resets. */
+  private loadWebgl(): void {
+    if (!supportsWebgl2()) return;
+    try {
+      const webgl = new WebglAddon();
+      const lost = webgl.onContextLoss(() => webgl.dispose());
+      this.term.loadAddon(webgl);
+      this.disposers.push(() => lost.dispose());
+    } catch {
+      // The DOM renderer is already in place.
+    }
+  }
+}
+
+let webgl2: boolean | undefined;
+
+function supportsWebgl2(): boolean {
+  if (webgl2 === undefined) {
+    try {
+      webgl2 = document.createElement('canvas').getContext('webgl2') !== null;
+    } catch {
+      webgl2 = false;
+    }
+  }
+  return webgl2;
+}
+
+function clampDimension(n: number): number {
+  return Math.max(MIN_DIMENSION, Math.min(MAX_DIMENSION, Math.floor(n)));
+}
+
+/** Links open outside the app, and only on a deliberate Ctrl/Cmd+click, as in VS Code. */
+function openLink(event: MouseEvent, uri: string): void {
+  if (!event.ctrlKey && !event.metaKey) return;
+  window.open(uri, '_blank', 'noopener,noreferrer');
+}
+
+/** A size for a new session before any terminal has been fitted: the pane's area in cells. */
+export function estimateSize(pane: HTMLElement | null): Size {
+  const fallback = { cols: 80, rows: 24 };
+  if (!pane || pane.clientWidth === 0 || pane.clientHeight === 0) return fallback;
+  const probe = document.createElement('canvas').getContext('2d');
+  if (!probe) return fallback;
+  probe.font = `${TERMINAL_FONT_SIZE}px ${MONO_FONT_STACK}`;
+  const cellWidth = probe.measureText('W').width || TERMINAL_FONT_SIZE * 0.6;
+  // xterm.js's default line height is the font's ascent + descent, ≈ 1.2 × its size.
+  const cellHeight = Math.ceil(TERMINAL_FONT_SIZE * 1.2);
+  return {
+    cols: clampDimension(pane.clientWidth / cellWidth),
+    rows: clampDimension(pane.clientHeight / cellHeight),
+  };
+}
