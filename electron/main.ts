@@ -1,0 +1,120 @@
+/**
+ * The Electron main process: one app instance, its window, its menu, and the host bound to
+ * IPC. The logic lives in small modules (views, ipc, window-security, menu, quit) that are
+ * tested without Electron; this file only wires them to the real `electron` objects.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+import { appUrlMatcher } from './app-url';
+import { createHost, type Host } from './host/host';
+import { registerIpc } from './ipc';
+import { bindShortcuts, menuTemplate, perform, shortcuts, type AppAction } from './menu';
+import { createQuitGuard, quitOnSignals } from './quit';
+import { ViewRegistry } from './views';
+import { SECURE_WEB_PREFERENCES, guardSession, guardWebContents } from './window-security';
+
+// dist/electron/main.cjs next to dist/electron/preload.cjs and dist/renderer/ (also inside app.asar).
+const RENDERER_DIR = path.join(__dirname, '../renderer');
+const INDEX_HTML = path.join(RENDERER_DIR, 'index.html');
+const PRELOAD = path.join(__dirname, 'preload.cjs');
+const DEV = !app.isPackaged;
+/** The renderer exposes `window.__lingerTest` for end-to-end tests (see ARCHITECTURE.md). */
+const E2E = process.env.LINGER_E2E === '1';
+
+/** Room for a tab bar, an 80×24 terminal at the default font and the sessions panel. */
+const WINDOW_SIZE = { width: 1100, height: 720, minWidth: 480, minHeight: 320 };
+/** xterm.js's default background, so the window does not flash white before the page paints. */
+const BACKGROUND = '#000000';
+
+// A Linger started with its own LINGER_DATA_DIR (tests, a second profile) keeps its Chromium
+// profile and its single-instance lock there too, so it neither collides with nor focuses
+// the everyday instance.
+if (process.env.LINGER_DATA_DIR) app.setPath('userData', path.join(process.env.LINGER_DATA_DIR, 'electron-profile'));
+
+// Every renderer sandboxed, whatever a future window forgets to set.
+app.enableSandbox();
+
+if (app.requestSingleInstanceLock()) start();
+else app.quit(); // the running instance gets 'second-instance' and focuses its window
+
+function start(): void {
+  const isAppUrl = appUrlMatcher(RENDERER_DIR);
+  const openExternal = (url: string) => void shell.openExternal(url).catch((err: unknown) => console.error(`Linger: could not open ${url}: ${String(err)}`));
+  const keymap = shortcuts(process.platform, DEV);
+  let mainWindow: BrowserWindow | null = null;
+
+  // Any webContents at all — ours, DevTools', one we never meant to create — is guarded.
+  app.on('web-contents-created', (_event, webContents) => guardWebContents(webContents, { isAppUrl, openExternal }));
+
+  const run = (action: AppAction, from?: WebContents) => {
+    const target = from ?? BrowserWindow.getFocusedWindow()?.webContents ?? mainWindow?.webContents ?? null;
+    perform(action, target, () => app.quit());
+  };
+
+  void app.whenReady().then(() => {
+    let host: Host;
+    try {
+      if (!fs.existsSync(INDEX_HTML)) {
+        throw new Error(`The renderer is not built (${INDEX_HTML} is missing). Run "npm start", which builds it first.`);
+      }
+      host = createHost({ mode: 'electron', fallbackDataDir: app.getPath('userData') });
+    } catch (err) {
+      dialog.showErrorBox('Linger cannot start', (err as Error).message);
+      app.exit(1);
+      return;
+    }
+    guardSession(session.defaultSession, isAppUrl);
+
+    const views = new ViewRegistry(host.bridge, isAppUrl);
+    const disposeIpc = registerIpc({ ipcMain, bridge: host.bridge, views, isAppUrl });
+    const guard = createQuitGuard({ shutdown: host.shutdown, quit: () => app.quit(), log: (m) => console.error(m) });
+    app.on('before-quit', guard.onBeforeQuit);
+    const disposeSignals = quitOnSignals(process, guard);
+    // Last resort if the process exits without the orderly path (a crash on the way out).
+    process.on('exit', () => host.bridge.killAllNow());
+    app.on('will-quit', () => {
+      disposeSignals();
+      disposeIpc();
+      views.dispose();
+    });
+
+    const createWindow = (): BrowserWindow => {
+      const window = new BrowserWindow({
+        ...WINDOW_SIZE,
+        title: 'Linger',
+        show: false,
+        backgroundColor: BACKGROUND,
+        webPreferences: { ...SECURE_WEB_PREFERENCES, preload: PRELOAD },
+      });
+      const { webContents } = window;
+      views.track(webContents);
+      const unbindShortcuts = bindShortcuts(webContents, keymap, (action) => run(action, webContents));
+      webContents.once('destroyed', unbindShortcuts);
+      window.once('ready-to-show', () => window.show());
+      window.on('closed', () => {
+        if (mainWindow === window) mainWindow = null;
+      });
+      window.loadFile(INDEX_HTML, E2E ? { query: { e2e: '1' } } : {}).catch((err: unknown) => {
+        console.error(`Linger: could not load ${INDEX_HTML}: ${String(err)}`);
+      });
+      return window;
+    };
+
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ platform: process.platform, list: keymap, run: (a) => run(a) })));
+    mainWindow = createWindow();
+
+    app.on('second-instance', () => {
+      if (!mainWindow) mainWindow = createWindow();
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    });
+    // macOS: the app stays in the dock with its sessions running; clicking it brings a window back.
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    });
+    app.on('window-all-closed', () => {
+      if (process.platform !== 'darwin') app.quit();
+    });
+  });
+}
