@@ -95,12 +95,26 @@ export interface GuardedSession {
 }
 
 /**
- * Every permission (camera, notifications, clipboard-read, …) denied; CSP on our pages. For
- * the session's whole life: Electron's default with no handler is to grant everything.
+ * Writing the selection to the clipboard is what a terminal's Copy does, and a sanitized write
+ * can read nothing back. It is the one permission our own page gets.
+ */
+const APP_PERMISSIONS = new Set(['clipboard-sanitized-write']);
+
+interface PermissionDetails {
+  isMainFrame?: boolean;
+  requestingUrl?: string;
+}
+
+/**
+ * Every other permission (camera, notifications, clipboard-read, …) denied, and all of them to
+ * any other page or frame; CSP on our pages. For the session's whole life: Electron's default
+ * with no handler is to grant everything.
  */
 export function guardSession(session: GuardedSession, isAppUrl: (url: string) => boolean): void {
-  session.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  const allowed = (permission: string, details: PermissionDetails | undefined) =>
+    APP_PERMISSIONS.has(permission) && details?.isMainFrame === true && isAppUrl(details.requestingUrl ?? '');
+  session.setPermissionRequestHandler((_webContents, permission, callback, details: PermissionDetails) => callback(allowed(permission, details)));
+  session.setPermissionCheckHandler((_webContents, permission, _origin, details: PermissionDetails) => allowed(permission, details));
   session.webRequest.onHeadersReceived((details, callback) => {
     if (!isAppUrl(details.url)) return callback({});
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });

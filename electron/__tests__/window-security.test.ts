@@ -80,7 +80,7 @@ test('navigation away from our page is prevented (web links open in the browser)
   expect(page.navigate('will-attach-webview', APP_URL)).toBe(false);
 });
 
-test('every permission is denied; our pages get the CSP header, nothing else is touched', () => {
+test('every permission is denied but clipboard writes from our page; our pages get the CSP header, nothing else is touched', () => {
   let request: ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void) | null = null;
   let check: ((wc: unknown, permission: string, origin: string, details: unknown) => boolean) | null = null;
   let headers: ((details: { url: string; responseHeaders?: Record<string, string | string[]> }, callback: (r: object) => void) => void) | null =
@@ -93,12 +93,20 @@ test('every permission is denied; our pages get the CSP header, nothing else is 
     },
     isAppUrl,
   );
-  for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal']) {
+  const ours = { isMainFrame: true, requestingUrl: APP_URL };
+  const ask = (permission: string, details: object) => {
     let granted: boolean | undefined;
-    request!(null, permission, (g) => (granted = g), {});
-    expect(granted, permission).toBe(false);
-    expect(check!(null, permission, 'file://', {}), permission).toBe(false);
+    request!(null, permission, (g) => (granted = g), details);
+    expect(check!(null, permission, 'file://', details), `check ${permission}`).toBe(granted);
+    return granted;
+  };
+  for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal', 'fullscreen']) {
+    expect(ask(permission, ours), permission).toBe(false);
   }
+  expect(ask('clipboard-sanitized-write', ours)).toBe(true);
+  expect(ask('clipboard-sanitized-write', { ...ours, isMainFrame: false })).toBe(false);
+  expect(ask('clipboard-sanitized-write', { isMainFrame: true, requestingUrl: 'https://example.com/' })).toBe(false);
+  expect(ask('clipboard-sanitized-write', {})).toBe(false);
   const answer = (url: string) => {
     let response: object | undefined;
     headers!({ url, responseHeaders: { 'X-Other': ['1'] } }, (r) => (response = r));
