@@ -165,6 +165,11 @@ export class SessionController {
     }
   }
 
+  /** After a click on a tab's button the keyboard goes back to the shown terminal. */
+  focusActive(): void {
+    requestAnimationFrame(() => this.activeView()?.focus());
+  }
+
   activate(sessionId: string): void {
     updateTabs(this.store, (s) => activateTab(s, sessionId));
   }

@@ -47,9 +47,14 @@ export function App() {
             onClick={() => controller.togglePanel()}
           >
             Sessions
-            <span className="count" aria-label={`${total} sessions, ${detached} detached`}>
-              {detached > 0 ? `${detached}/${total}` : total}
+            <span className="count" title={`${total} sessions`}>
+              {total}
             </span>
+            {detached > 0 && (
+              <span className="count detached" title={`${detached} detached: running with no tab`}>
+                {detached} detached
+              </span>
+            )}
           </button>
           <button
             type="button"

@@ -114,7 +114,7 @@ function SessionRowItem({ row }: { row: RowView }) {
         </div>
         <div>
           <dt>pid</dt>
-          <dd>{row.pid}</dd>
+          <dd data-testid="session-pid">{row.pid}</dd>
         </div>
         {row.exit && (
           <div>

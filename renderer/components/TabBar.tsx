@@ -178,7 +178,7 @@ export function TabBar() {
                 disabled={tab.status === 'gone'}
                 onClick={(e) => {
                   e.stopPropagation();
-                  void controller.stopSession(tab.sessionId);
+                  void controller.stopSession(tab.sessionId).then(() => controller.focusActive());
                 }}
               >
                 <svg viewBox="0 0 10 10" aria-hidden="true">
@@ -195,6 +195,7 @@ export function TabBar() {
                 onClick={(e) => {
                   e.stopPropagation();
                   controller.closeTab(tab.sessionId);
+                  controller.focusActive();
                 }}
               >
                 <svg viewBox="0 0 10 10" aria-hidden="true">

@@ -1,0 +1,228 @@
+/**
+ * The renderer's journeys (issue 4) in browser mode: real host, real shells, Debian's
+ * Chromium. Each asserts what a user sees, through the automation hooks.
+ */
+import { expect, test } from '@playwright/test';
+import {
+  activeSessionId,
+  expectPrompt,
+  lastLine,
+  newTab,
+  openApp,
+  openPanel,
+  processAlive,
+  rowFor,
+  run,
+  screen,
+  tabFor,
+} from './renderer-support';
+import { mainServer, shortTtlServer } from './support/env';
+
+const main = mainServer();
+const shortTtl = shortTtlServer();
+
+test('1. first start shows one tab with a working prompt; echo hello prints hello', async ({ page }) => {
+  const id = await openApp(page, main);
+  await expect(page.getByTestId('tab')).toHaveCount(1);
+  await expect(tabFor(page, id)).toHaveAttribute('data-active', 'true');
+  await expectPrompt(page, id);
+  // The quotes keep the typed command line itself from matching.
+  await run(page, 'echo hel""lo');
+  await expect.poll(() => screen(page, id)).toMatch(/^hello$/m);
+});
+
+test('2. three tabs are three shells, and switching keeps each screen', async ({ page }) => {
+  const first = await openApp(page, main);
+  await expectPrompt(page, first);
+  const ids = [first, await newTab(page), await newTab(page)];
+  await expect(page.getByTestId('tab')).toHaveCount(3);
+
+  const pids: string[] = [];
+  for (const [i, id] of ids.entries()) {
+    await tabFor(page, id).click();
+    await expect(page.getByTestId('terminal')).toHaveAttribute('data-session-id', id);
+    await run(page, `echo "pid:$$" tab-${i}-mark""er`);
+    await expect.poll(() => screen(page, id)).toMatch(new RegExp(`^pid:\\d+ tab-${i}-marker$`, 'm'));
+    pids.push(/^pid:(\d+)/m.exec(await screen(page, id))![1]!);
+  }
+  expect(new Set(pids).size).toBe(3);
+
+  for (const [i, id] of [...ids.entries()].reverse()) {
+    await tabFor(page, id).click();
+    await expect(tabFor(page, id)).toHaveAttribute('data-active', 'true');
+    const text = await screen(page, id);
+    expect(text).toMatch(new RegExp(`^pid:${pids[i]} tab-${i}-marker$`, 'm'));
+    for (const other of [0, 1, 2].filter((j) => j !== i)) expect(text).not.toContain(`tab-${other}-marker`);
+  }
+});
+
+test('3. a closed tab lives on detached, age and idle tick, and Open brings vim back as it was', async ({ page }) => {
+  const id = await openApp(page, main);
+  // The panel is open throughout, so the pane (and the terminal's size) is the same before and after.
+  await openPanel(page);
+  await expectPrompt(page, id);
+  await run(page, 'echo before-v""im');
+  await expect.poll(() => screen(page, id)).toMatch(/^before-vim$/m);
+  await run(page, 'vim -u NONE -N');
+  await expect.poll(() => screen(page, id)).toMatch(/^~\s*$/m);
+  await page.keyboard.type('iwritten inside vim');
+  await page.keyboard.press('Escape');
+  await expect.poll(() => screen(page, id)).toMatch(/^written inside vim$/m);
+  const vimScreen = await screen(page, id);
+
+  await tabFor(page, id).getByTestId('tab-close').click();
+  await expect(tabFor(page, id)).toHaveCount(0);
+  const row = rowFor(page, id);
+  await expect(row).toHaveAttribute('data-state', 'detached');
+  await expect(row.getByTestId('session-expires')).toHaveText(/^\d+:\d\d$/);
+  const age = await row.getByTestId('session-age').textContent();
+  const idle = await row.getByTestId('session-idle').textContent();
+  await expect(row.getByTestId('session-age')).not.toHaveText(age!);
+  await expect(row.getByTestId('session-idle')).not.toHaveText(idle!);
+
+  await row.getByTestId('session-open').click();
+  await expect(page.getByTestId('terminal')).toHaveAttribute('data-session-id', id);
+  await expect(row).toHaveAttribute('data-state', 'running');
+  await expect.poll(() => screen(page, id)).toBe(vimScreen);
+
+  // Leaving vim shows the shell's own screen again: the main buffer came back too.
+  await page.keyboard.type(':q!');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page, id)).toMatch(/^before-vim$/m);
+  await expect.poll(() => screen(page, id)).not.toContain('written inside vim');
+});
+
+test('4. an untouched detached session expires by itself: row gone, process gone, activity says cleaned', async ({ page }) => {
+  const keep = await openApp(page, shortTtl);
+  await expectPrompt(page, keep);
+  const id = await newTab(page);
+  const panel = await openPanel(page);
+  const pid = Number(await rowFor(page, id).getByTestId('session-pid').textContent());
+  expect(processAlive(pid)).toBe(true);
+
+  await tabFor(page, id).getByTestId('tab-close').click();
+  await expect(rowFor(page, id)).toHaveAttribute('data-state', 'detached');
+  await expect(rowFor(page, id)).toHaveCount(0, { timeout: 20_000 });
+  await expect.poll(() => processAlive(pid)).toBe(false);
+  await expect(
+    panel.getByTestId('activity-item').filter({ hasText: 'cleaned' }).filter({ hasText: id.slice(0, 8) }),
+  ).toBeVisible();
+  // Only the closed tab's session went: the open one is attached and never expires.
+  await expect(rowFor(page, keep)).toHaveAttribute('data-state', 'running');
+});
+
+test('5. a kept session does not expire; Stop ends a session at once', async ({ page }) => {
+  const first = await openApp(page, shortTtl);
+  await expectPrompt(page, first);
+  const kept = await newTab(page);
+  await openPanel(page);
+  await rowFor(page, kept).getByTestId('session-keep').click();
+  await expect(rowFor(page, kept)).toHaveAttribute('data-kept', 'true');
+  await tabFor(page, kept).getByTestId('tab-close').click();
+  await expect(rowFor(page, kept)).toHaveAttribute('data-state', 'detached');
+  await expect(rowFor(page, kept).getByTestId('session-expires')).toHaveText('kept');
+
+  // Well past the 3 s TTL and several 1 s sweeps.
+  await page.waitForTimeout(6_000);
+  await expect(rowFor(page, kept)).toHaveAttribute('data-state', 'detached');
+
+  const pid = Number(await rowFor(page, kept).getByTestId('session-pid').textContent());
+  await rowFor(page, kept).getByTestId('session-stop').click();
+  await expect(rowFor(page, kept)).toHaveCount(0);
+  await expect.poll(() => processAlive(pid)).toBe(false);
+  await expect(page.getByTestId('activity-item').filter({ hasText: 'stopped' }).filter({ hasText: kept.slice(0, 8) })).toBeVisible();
+
+  // Stop on an open tab ends it and closes the tab.
+  await tabFor(page, first).getByTestId('tab-stop').click();
+  await expect(tabFor(page, first)).toHaveCount(0);
+  await expect(rowFor(page, first)).toHaveCount(0);
+});
+
+test('6. exit shows the exit line, the tab stays, and the row turns exited', async ({ page }) => {
+  const id = await openApp(page, main);
+  await expectPrompt(page, id);
+  await run(page, 'exit 3');
+  await expect.poll(() => lastLine(page, id)).toBe('[process exited with code 3]');
+  await expect(tabFor(page, id)).toBeVisible();
+  await expect(tabFor(page, id)).toHaveAttribute('data-status', 'exited');
+  await openPanel(page);
+  await expect(rowFor(page, id)).toHaveAttribute('data-state', 'exited');
+  await expect(rowFor(page, id).getByTestId('session-exit')).toHaveText('code 3');
+});
+
+test('7. a reload brings the same tabs back, in order, attached to the same sessions', async ({ page }) => {
+  const a = await openApp(page, main);
+  await expectPrompt(page, a);
+  await run(page, 'echo tab-a-mark""er');
+  const b = await newTab(page);
+  await run(page, 'echo tab-b-mark""er');
+  await expect.poll(() => screen(page, b)).toMatch(/^tab-b-marker$/m);
+  await tabFor(page, b).dblclick();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('renamed');
+  await page.keyboard.press('Enter');
+  await expect(tabFor(page, b)).toContainText('renamed');
+  await tabFor(page, a).click();
+  const before = await page.getByTestId('tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-session-id')));
+
+  await page.reload();
+  await expect(page.getByTestId('terminal')).toHaveAttribute('data-session-id', a);
+  const after = await page.getByTestId('tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-session-id')));
+  expect(after).toEqual(before);
+  await expect(tabFor(page, b)).toContainText('renamed');
+  await expect.poll(() => screen(page, a)).toMatch(/^tab-a-marker$/m);
+  await expect.poll(() => screen(page, b)).toMatch(/^tab-b-marker$/m);
+  await openPanel(page);
+  await expect(rowFor(page, a)).toHaveAttribute('data-state', 'running');
+  await expect(rowFor(page, b)).toHaveAttribute('data-state', 'running');
+
+  // Still a working shell, not a picture of one.
+  await run(page, 'echo after-rel""oad');
+  await expect.poll(() => screen(page, a)).toMatch(/^after-reload$/m);
+});
+
+test('8. yes floods a tab: the UI stays responsive and Ctrl+C stops it', async ({ page }) => {
+  const id = await openApp(page, main);
+  await expectPrompt(page, id);
+  await run(page, 'yes');
+  await expect.poll(() => lastLine(page, id)).toBe('y');
+
+  // The app still answers during the flood: the panel opens and shows the session.
+  await openPanel(page);
+  await expect(rowFor(page, id)).toHaveAttribute('data-state', 'running');
+  await page.getByTestId('sessions-toggle').click();
+  await expect(page.getByTestId('sessions-panel')).toHaveCount(0);
+
+  await page.getByTestId('terminal').click();
+  await page.keyboard.press('Control+C');
+  await expectPrompt(page, id);
+  await run(page, 'echo after-fl""ood');
+  await expect.poll(() => screen(page, id)).toMatch(/^after-flood$/m);
+});
+
+test('keyboard alone: new tab, switch, sessions panel, detach', async ({ page }) => {
+  const first = await openApp(page, main);
+  await expectPrompt(page, first);
+  await page.getByTestId('terminal').click();
+  await page.keyboard.press('Control+Shift+T');
+  await expect(page.getByTestId('tab')).toHaveCount(2);
+  const second = await activeSessionId(page);
+  expect(second).not.toBe(first);
+  await expectPrompt(page, second);
+
+  await page.keyboard.press('Control+PageUp');
+  await expect(tabFor(page, first)).toHaveAttribute('data-active', 'true');
+  await page.keyboard.press('Control+Tab');
+  await expect(tabFor(page, second)).toHaveAttribute('data-active', 'true');
+
+  await page.keyboard.press('Control+Shift+W');
+  await expect(page.getByTestId('tab')).toHaveCount(1);
+  await page.keyboard.press('Control+Shift+S');
+  await expect(page.getByTestId('sessions-panel')).toBeVisible();
+  await expect(rowFor(page, second)).toHaveAttribute('data-state', 'detached');
+  // Keys typed after the shortcuts still reach the shell, and the shortcuts did not.
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type('echo keys-o""k');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page, first)).toMatch(/^keys-ok$/m);
+});
