@@ -49,5 +49,11 @@ export default defineConfig({
         },
       },
     },
+    {
+      // The desktop app through Playwright's Electron support (e2e/electron.spec.ts launches
+      // it); skipped with one line where no Electron binary is installed.
+      name: 'electron',
+      testMatch: /electron\.spec\.ts/,
+    },
   ],
 });
