@@ -159,7 +159,7 @@ export class PtyBridge {
   /** Ends the session now; resolves once its processes are gone. */
   async stop(sessionId: string, reason: StopReason = 'user'): Promise<void> {
     const session = this.get(sessionId);
-    const state = rowState(session.facts());
+    const state = rowState(session);
     this.remove(session, reason === 'user' ? 'stopped' : 'shutdown');
     const { escalated } = await session.terminate(this.config.killGraceMs);
     this.ledger.append('pty_session_stopped', sessionId, { reason, state, killed: escalated });
@@ -262,27 +262,20 @@ export class PtyBridge {
   /** Ends every stale session; returns their ids. One sweep at a time. */
   async sweep(now: number = this.now()): Promise<string[]> {
     if (this.sweeping || this.shuttingDown) return [];
+    const stale = staleSessions(this.sessions.values(), now, this.config.sessionTtlSeconds);
+    if (stale.length === 0) return [];
     this.sweeping = true;
     try {
-      const stale = staleSessions(
-        [...this.sessions.values()].map((s) => s.facts()),
-        now,
-        this.config.sessionTtlSeconds,
-      );
       await Promise.all(
-        stale.map(async (facts) => {
-          const session = this.sessions.get(facts.id);
-          if (!session) return;
+        stale.map(async (session) => {
+          const idle = Math.floor(idleSeconds(session, now));
+          const state = rowState(session);
           this.remove(session, 'stale');
           await session.terminate(this.config.killGraceMs);
-          this.ledger.append('pty_session_cleaned', facts.id, {
-            reason: 'stale',
-            idle_seconds: Math.floor(idleSeconds(facts, now)),
-            state: rowState(facts),
-          });
+          this.ledger.append('pty_session_cleaned', session.id, { reason: 'stale', idle_seconds: idle, state });
         }),
       );
-      return stale.map((f) => f.id);
+      return stale.map((s) => s.id);
     } finally {
       this.sweeping = false;
     }

@@ -26,27 +26,30 @@ export interface SessionFacts {
   rows: number;
 }
 
-export function rowState(facts: SessionFacts): SessionState {
+/** What staleness depends on; a live session object satisfies it, so a sweep allocates nothing. */
+export type StalenessFacts = Pick<SessionFacts, 'processState' | 'attachedViews' | 'kept' | 'lastActivity'>;
+
+export function rowState(facts: Pick<SessionFacts, 'processState' | 'attachedViews'>): SessionState {
   if (facts.processState === 'exited') return 'exited';
   return facts.attachedViews > 0 ? 'running' : 'detached';
 }
 
-export function idleSeconds(facts: SessionFacts, now: number): number {
+export function idleSeconds(facts: Pick<SessionFacts, 'lastActivity'>, now: number): number {
   return Math.max(0, (now - facts.lastActivity) / 1000);
 }
 
 /** Whether the session can expire at all right now (attached never; kept only while running). */
-export function canExpire(facts: SessionFacts): boolean {
+export function canExpire(facts: StalenessFacts): boolean {
   if (facts.attachedViews > 0) return false;
   return !(facts.kept && facts.processState === 'running');
 }
 
 /** Stale = detached ∧ idle > TTL ∧ ¬(kept ∧ running). */
-export function isStale(facts: SessionFacts, now: number, ttlSeconds: number): boolean {
+export function isStale(facts: StalenessFacts, now: number, ttlSeconds: number): boolean {
   return canExpire(facts) && idleSeconds(facts, now) > ttlSeconds;
 }
 
-export function expiresInSeconds(facts: SessionFacts, now: number, ttlSeconds: number): number | null {
+export function expiresInSeconds(facts: StalenessFacts, now: number, ttlSeconds: number): number | null {
   if (!canExpire(facts)) return null;
   return Math.max(0, ttlSeconds - idleSeconds(facts, now));
 }
@@ -101,9 +104,9 @@ export function buildStats(all: Iterable<SessionFacts>, now: number, ttlSeconds:
   return stats;
 }
 
-/** The ids the cleanup sweep ends now. */
-export function staleSessions(all: Iterable<SessionFacts>, now: number, ttlSeconds: number): SessionFacts[] {
-  const stale: SessionFacts[] = [];
+/** What the cleanup sweep ends now. */
+export function staleSessions<T extends StalenessFacts>(all: Iterable<T>, now: number, ttlSeconds: number): T[] {
+  const stale: T[] = [];
   for (const facts of all) if (isStale(facts, now, ttlSeconds)) stale.push(facts);
   return stale;
 }

@@ -78,8 +78,9 @@ test('in real time: a 1 s TTL and a 200 ms sweep end a detached shell and log it
   try {
     const { session_id: id, pid } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
     await waitFor('the cleanup', () => !h.bridge.has(id), 5000);
-    expect(pidAlive(pid)).toBe(false);
+    // The row goes at once; the ledger line is written once the process is gone.
     await waitFor('the ledger line', () => h.ledger.recent(20).some((e) => e.type === 'pty_session_cleaned' && e.session_id === id));
+    expect(pidAlive(pid)).toBe(false);
     await waitFor('a sessions push without it', () => h.events.some((e) => e.type === 'sessions' && e.stats.total_sessions === 0));
   } finally {
     stopLoops();
