@@ -20,8 +20,8 @@ import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifec
 import { DEFAULT_PROFILE, assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
 import { PtySession, unknownSession, type ViewSink } from './session';
 
-/** Sessions views are refreshed this often, so age/idle/expires tick once a second. */
-export const STATS_PUSH_INTERVAL_MS = 1000;
+/** Views get stats this often, so age/idle/expires tick once a second; quiet mirrors hibernate on the same beat. */
+export const TICK_INTERVAL_MS = 1000;
 
 /** Environment the host must not hand to shells: its own secrets and Electron's switches. */
 const PRIVATE_ENV = ['LINGER_TOKEN', 'ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ATTACH_CONSOLE'];
@@ -246,17 +246,23 @@ export class PtyBridge {
 
   // -- lifecycle -----------------------------------------------------------------------------
 
-  /** Starts the cleanup loop and the once-a-second stats push; returns their disposer. */
+  /** Starts the cleanup loop and the once-a-second tick; returns their disposer. */
   run(): () => void {
     const sweep = setInterval(() => void this.sweep(), this.config.cleanupIntervalSeconds * 1000);
-    const push = setInterval(() => this.pushStats(), STATS_PUSH_INTERVAL_MS);
-    this.timers.add(sweep).add(push);
+    const tick = setInterval(() => this.tick(), TICK_INTERVAL_MS);
+    this.timers.add(sweep).add(tick);
     return () => {
-      for (const timer of [sweep, push]) {
+      for (const timer of [sweep, tick]) {
         clearInterval(timer);
         this.timers.delete(timer);
       }
     };
+  }
+
+  /** Stats to every view; quiet detached mirrors hibernate. */
+  tick(now: number = this.now()): Promise<void> {
+    this.pushStats();
+    return Promise.all([...this.sessions.values()].map((s) => s.hibernateIfQuiet(now))).then(() => undefined);
   }
 
   /** Ends every stale session; returns their ids. One sweep at a time. */

@@ -2,6 +2,13 @@
  * A session's off-screen screen: every byte of output is parsed into an @xterm/headless
  * terminal, so a view that attaches later gets the screen as it is (scrollback, alternate
  * buffer, cursor, modes) by serializing it, and `read` gets its text.
+ *
+ * A live terminal costs ~2 MB with 1000 lines of scrollback (xterm keeps a typed array per
+ * row), which is too much to keep for every detached session nobody is looking at. So a quiet
+ * mirror can hibernate: it serializes itself (~70 KB for the same screen) and drops the
+ * terminal; output meanwhile is kept as text, and anything that needs the screen wakes it by
+ * replaying the snapshot and that text. Serializing is what attach does anyway, so a
+ * hibernated screen comes back exactly as an attaching view would see it.
  */
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
@@ -10,63 +17,112 @@ import serialize from '@xterm/addon-serialize';
 const { Terminal } = headless;
 const { SerializeAddon } = serialize;
 
+/**
+ * While hibernating, output beyond this wakes the mirror to parse it: pending text is bounded,
+ * and a detached flood is paced by parsing (flow control) as it is when live.
+ */
+export const HIBERNATION_MAX_PENDING_CHARS = 256 * 1024;
+
+/** A title set while hibernating (OSC 0 or 2), so the sessions panel stays current. */
+const TITLE_SEQUENCE = /\x1b\][02];([^\x07\x1b]*)(?:\x07|\x1b\\)/g;
+
+interface Live {
+  terminal: InstanceType<typeof Terminal>;
+  serializer: InstanceType<typeof SerializeAddon>;
+}
+
+interface Dormant {
+  snapshot: string;
+  /** The size the snapshot was drawn at. */
+  cols: number;
+  rows: number;
+  pending: string;
+}
+
 export class ScreenMirror {
-  private readonly terminal: InstanceType<typeof Terminal>;
-  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private live: Live | null = null;
+  private dormant: Dormant | null = null;
   private disposed = false;
   private writtenChars = 0;
   private parsedChars = 0;
+  private width: number;
+  private height: number;
 
-  constructor(cols: number, rows: number, scrollback: number, onTitle: (title: string) => void) {
-    this.terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
-    this.serializer = new SerializeAddon();
-    this.terminal.loadAddon(this.serializer);
-    this.terminal.onTitleChange(onTitle);
+  constructor(
+    cols: number,
+    rows: number,
+    private readonly scrollback: number,
+    private readonly onTitle: (title: string) => void,
+  ) {
+    this.width = cols;
+    this.height = rows;
+    this.live = this.createTerminal(cols, rows);
   }
 
   get cols(): number {
-    return this.terminal.cols;
+    return this.width;
   }
 
   get rows(): number {
-    return this.terminal.rows;
+    return this.height;
+  }
+
+  get isHibernating(): boolean {
+    return this.dormant !== null;
   }
 
   /** Parsing is asynchronous; `parsed` runs once this chunk is in the screen. */
   write(data: string, parsed: () => void): void {
     if (this.disposed) return parsed();
+    if (this.dormant) {
+      this.dormant.pending += data;
+      this.scanTitle(data);
+      parsed();
+      if (this.dormant.pending.length > HIBERNATION_MAX_PENDING_CHARS) this.wake();
+      return;
+    }
     this.writtenChars += data.length;
-    this.terminal.write(data, () => {
+    this.liveTerminal().terminal.write(data, () => {
       this.parsedChars += data.length;
       parsed();
     });
   }
 
-  /** Whether every chunk written so far has been parsed. */
+  /** Whether every chunk written so far has been parsed into a live terminal. */
   get isSettled(): boolean {
-    return this.disposed || this.parsedChars === this.writtenChars;
+    return this.disposed || (this.live !== null && this.parsedChars === this.writtenChars);
   }
 
-  /** Resolves once everything written before this call has been parsed. */
+  /** Wakes the mirror if it hibernates, and resolves once everything written so far is parsed. */
   settled(): Promise<void> {
+    if (this.dormant) this.wake();
     return new Promise((resolve) => this.write('', resolve));
   }
 
+  /**
+   * Applied in stream order: output already written was drawn at the old size, so the resize
+   * waits behind it in the parse queue (and a hibernating screen wakes: reflow needs cells).
+   */
   resize(cols: number, rows: number): void {
-    if (!this.disposed) this.terminal.resize(cols, rows);
+    if (this.disposed) return;
+    this.width = cols;
+    this.height = rows;
+    if (this.dormant) this.wake();
+    const { terminal } = this.liveTerminal();
+    terminal.write('', () => terminal.resize(cols, rows));
   }
 
-  /** Escape sequences that redraw this screen in a fresh terminal of the same size. */
+  /** Escape sequences that redraw this screen in a fresh terminal of the same size. Call after `settled()`. */
   serialize(): string {
-    return this.serializer.serialize({ scrollback: this.terminal.options.scrollback });
+    return this.liveTerminal().serializer.serialize({ scrollback: this.scrollback });
   }
 
   /**
    * The last `maxChars` of the active buffer's text: wrapped rows joined, lines right-trimmed,
-   * trailing empty lines dropped (the seed's read).
+   * trailing empty lines dropped (the seed's read). Call after `settled()`.
    */
   text(maxChars: number): string {
-    const buffer = this.terminal.buffer.active;
+    const buffer = this.liveTerminal().terminal.buffer.active;
     const lines: string[] = [];
     for (let y = 0; y < buffer.length; y++) {
       const line = buffer.getLine(y);
@@ -80,9 +136,53 @@ export class ScreenMirror {
     return all.length > maxChars ? all.slice(all.length - maxChars) : all;
   }
 
+  /**
+   * Trades the live terminal for its serialized screen. Gives up (returns false) if output
+   * arrived while it was settling: the caller tries again when the session is quiet.
+   */
+  async hibernate(): Promise<boolean> {
+    if (!this.live || this.disposed) return false;
+    await this.settled();
+    if (!this.live || !this.isSettled || this.disposed) return false;
+    const { terminal } = this.live;
+    this.dormant = { snapshot: this.serialize(), cols: terminal.cols, rows: terminal.rows, pending: '' };
+    terminal.dispose();
+    this.live = null;
+    return true;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.terminal.dispose();
+    this.live?.terminal.dispose();
+    this.live = null;
+    this.dormant = null;
+  }
+
+  private wake(): void {
+    const { snapshot, cols, rows, pending } = this.dormant as Dormant;
+    this.dormant = null;
+    this.live = this.createTerminal(cols, rows);
+    this.write(snapshot + pending, () => {});
+  }
+
+  private liveTerminal(): Live {
+    if (!this.live) throw new Error('The mirror is hibernating: await settled() first.');
+    return this.live;
+  }
+
+  private createTerminal(cols: number, rows: number): Live {
+    const terminal = new Terminal({ cols, rows, scrollback: this.scrollback, allowProposedApi: true });
+    const serializer = new SerializeAddon();
+    terminal.loadAddon(serializer);
+    terminal.onTitleChange(this.onTitle);
+    return { terminal, serializer };
+  }
+
+  private scanTitle(data: string): void {
+    if (!data.includes('\x1b]')) return;
+    let title: string | null = null;
+    for (const match of data.matchAll(TITLE_SEQUENCE)) title = match[1];
+    if (title !== null) this.onTitle(title);
   }
 }

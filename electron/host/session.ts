@@ -16,6 +16,13 @@ import { killSessionNow, terminateSession } from './process-tree';
 /** The mirror acks like a view, so a detached flood is paced by the mirror's parsing. */
 const MIRROR_CONSUMER = 'mirror';
 
+/**
+ * A mirror with no view, no activity and no output for this long hibernates (mirror.ts): long
+ * enough that a tab closed by mistake and reopened at once skips the round trip, short enough
+ * that a panel full of detached sessions costs little.
+ */
+export const HIBERNATE_AFTER_MS = 5000;
+
 /** Where a session sends events for one attached view. */
 export type ViewSink = (event: HostEvent) => void;
 
@@ -65,6 +72,7 @@ export class PtySession {
   private readonly views = new Map<string, ViewSink>();
   private readonly disposers: Array<{ dispose(): void }> = [];
   private exiting = false;
+  private lastOutput = 0;
   private ptyClosed = false;
   private disposed = false;
 
@@ -210,6 +218,17 @@ export class PtySession {
     return this.mirror.serialize();
   }
 
+  /** Hibernates the mirror if nobody has looked at or heard from this session for a while. */
+  async hibernateIfQuiet(now: number): Promise<void> {
+    if (this.views.size > 0 || this.mirror.isHibernating || this.disposed) return;
+    if (now - Math.max(this.lastActivity, this.lastOutput) < HIBERNATE_AFTER_MS) return;
+    await this.mirror.hibernate();
+  }
+
+  get isHibernating(): boolean {
+    return this.mirror.isHibernating;
+  }
+
   /** SIGHUP, then SIGKILL after `graceMs`, to every process of the session; then release it. */
   async terminate(graceMs: number): Promise<{ escalated: boolean }> {
     const result = await terminateSession(this.pid, graceMs);
@@ -281,6 +300,7 @@ export class PtySession {
 
   private deliver(data: string): void {
     const chars = data.length;
+    this.lastOutput = this.hooks.now();
     this.flow.sent(chars);
     this.mirror.write(data, () => this.flow.ack(MIRROR_CONSUMER, chars));
     for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data });

@@ -175,3 +175,37 @@ describe('input', () => {
     await waitFor('title', () => h.bridge.stats().sessions[0].title === 'my build');
   });
 });
+
+describe('hibernation of detached sessions', () => {
+  test('a detached, quiet session hibernates; reattach, read and input wake it as it was', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    await h.bridge.attach(h.client.id, id);
+    h.bridge.write(id, "printf 'kept %s\\n' 1 2 3\r");
+    await waitFor('output', () => dataFor(h.events, id).includes('kept 3'));
+    const session = h.bridge.session(id);
+
+    await h.bridge.tick(Date.now() + 60_000);
+    expect(session.isHibernating).toBe(false); // a view is attached
+
+    h.bridge.detach(h.client.id, id);
+    await h.bridge.tick(Date.now() + 1000);
+    expect(session.isHibernating).toBe(false); // not quiet for long enough
+    await h.bridge.tick(Date.now() + 60_000);
+    expect(session.isHibernating).toBe(true);
+
+    h.bridge.write(id, 'echo while-asleep\r');
+    await waitFor('output while hibernating', async () => (await h.bridge.read(id, 4000)).includes('\nwhile-asleep'));
+    await h.bridge.tick(Date.now() + 60_000);
+    expect(session.isHibernating).toBe(true);
+
+    const events: HostEvent[] = [];
+    const view = h.bridge.connect((e) => events.push(e));
+    await h.bridge.attach(view.id, id);
+    expect(session.isHibernating).toBe(false);
+    const shown = await viewText(events, id);
+    expect(shown).toMatch(/^kept 3$/m);
+    expect(shown).toMatch(/^while-asleep$/m);
+    view.dispose();
+  });
+});
