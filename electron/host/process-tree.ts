@@ -10,17 +10,24 @@ const POLL_MS = 25;
 /** After SIGKILL a process is gone in microseconds; this only bounds a kernel that lags. */
 const AFTER_KILL_WAIT_MS = 2000;
 
+/**
+ * Ending many sessions at once (quit, a big sweep) polls many sids together: one scan of the
+ * process table serves every poll within this window instead of one scan per session.
+ */
+const SCAN_REUSE_MS = POLL_MS / 2;
+let lastScan: { at: number; bySid: Map<number, number[]> } | null = null;
+
 /** Live (non-zombie) pids whose session id is `sid`. Linux reads /proc; elsewhere, the group. */
 export function sessionMembers(sid: number): number[] {
   if (process.platform !== 'linux') return groupAlive(sid) ? [sid] : [];
-  const members: number[] = [];
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return groupAlive(sid) ? [sid] : [];
-  }
-  for (const entry of entries) {
+  const now = performance.now();
+  if (!lastScan || now - lastScan.at > SCAN_REUSE_MS) lastScan = { at: now, bySid: scanSessions() };
+  return lastScan.bySid.get(sid) ?? [];
+}
+
+function scanSessions(): Map<number, number[]> {
+  const bySid = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
     const code = entry.charCodeAt(0);
     if (code < 48 || code > 57) continue;
     let stat: string;
@@ -31,9 +38,13 @@ export function sessionMembers(sid: number): number[] {
     }
     // "pid (comm) state ppid pgrp session …" — comm may hold spaces and parens.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] !== 'Z' && Number(fields[3]) === sid) members.push(Number(entry));
+    if (fields[0] === 'Z') continue;
+    const sid = Number(fields[3]);
+    const members = bySid.get(sid);
+    if (members) members.push(Number(entry));
+    else bySid.set(sid, [Number(entry)]);
   }
-  return members;
+  return bySid;
 }
 
 function groupAlive(pgid: number): boolean {
@@ -57,6 +68,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 async function waitUntilGone(sid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
+  await sleep(POLL_MS);
   for (;;) {
     if (sessionMembers(sid).length === 0) return true;
     if (Date.now() >= deadline) return false;
