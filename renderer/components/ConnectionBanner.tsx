@@ -1,4 +1,4 @@
-/** Browser mode's socket dropped: say so, and that the tabs come back by themselves. */
+/** Browser mode's socket dropped: say so, and that the tabs re-attach by themselves. */
 import { useAppState } from './context';
 
 export function ConnectionBanner() {
@@ -7,7 +7,7 @@ export function ConnectionBanner() {
   const text =
     connection.state === 'connecting'
       ? 'Connecting to Linger…'
-      : `Connection to Linger lost — reconnecting${connection.retryInMs ? ` in ${Math.ceil(connection.retryInMs / 1000)} s` : '…'} Your sessions keep running.`;
+      : `Connection to Linger lost — reconnecting${connection.retryInMs ? ` (next try in ${Math.ceil(connection.retryInMs / 1000)} s)` : ''}. Tabs re-attach by themselves.`;
   return (
     <div className="connection-banner" role="status" data-testid="connection-banner" data-state={connection.state}>
       {text}
