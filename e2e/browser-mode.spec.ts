@@ -160,10 +160,11 @@ test('a barrage of malformed frames gets typed errors and leaves the server heal
     'INVALID_INPUT',
   ]);
 
-  // An oversized frame closes that socket with a reason; the server carries on.
+  // An oversized frame closes that socket (1009, "message too big"; or 1006 when the server's
+  // close lands while the client is still sending the frame); the server carries on.
   const closed = new Promise<number>((resolve) => ws!.once('close', (code) => resolve(code)));
   ws!.send(Buffer.alloc(MAX_WS_FRAME_BYTES + 1, 0x20).toString());
-  expect(await closed).toBe(1009);
+  expect([1006, 1009]).toContain(await closed);
 
   expect((await stats(request)).total_sessions).toBeGreaterThanOrEqual(0);
   const again = await openSocket({ Origin: server.origin }, `?token=${server.token}`);

@@ -68,6 +68,8 @@ test('3. a closed tab lives on detached, age and idle tick, and Open brings vim 
   await page.keyboard.type('iwritten inside vim');
   await page.keyboard.press('Escape');
   await expect.poll(() => screen(page, id)).toMatch(/^written inside vim$/m);
+  // Escape has been handled once vim drops its mode line; only then is the screen final.
+  await expect.poll(() => screen(page, id)).not.toContain('-- INSERT --');
   const vimScreen = await screen(page, id);
 
   await tabFor(page, id).getByTestId('tab-close').click();
