@@ -310,4 +310,6 @@ export const clientFrameSchema = z.discriminatedUnion('kind', [
 export interface LingerTestHooks {
   /** The viewport text of that session's terminal (active buffer, lines right-trimmed). */
   screen(sessionId: string): string;
+  /** Calls `listener` each time that tab's terminal has parsed written output; returns its disposer. */
+  onWriteParsed(sessionId: string, listener: () => void): () => void;
 }

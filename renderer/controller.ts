@@ -99,9 +99,18 @@ export class SessionController {
 
   /** For `window.__lingerTest.screen`. */
   screen(sessionId: string): string {
-    const view = this.views.get(sessionId);
+    return this.openView(sessionId).screenText();
+  }
+
+  /** For `window.__lingerTest.onWriteParsed`. */
+  onWriteParsed(sessionId: string, listener: () => void): () => void {
+    return this.openView(sessionId).onWriteParsed(listener);
+  }
+
+  private openView(sessionId: string): TerminalView {
+    const view = this.view(sessionId);
     if (!view) throw new Error(`No open tab shows session ${sessionId}.`);
-    return view.screenText();
+    return view;
   }
 
   // -- user intent ---------------------------------------------------------------------------

@@ -144,6 +144,12 @@ export class TerminalView {
     return lines.join('\n');
   }
 
+  /** For `window.__lingerTest.onWriteParsed`: benchmarks time output by it instead of polling. */
+  onWriteParsed(listener: () => void): () => void {
+    const subscription = this.term.onWriteParsed(listener);
+    return () => subscription.dispose();
+  }
+
   focus(): void {
     this.term.focus();
   }

@@ -20,7 +20,10 @@ export function e2eRequested(): boolean {
 
 /** Installs the hooks; returns their disposer. */
 export function installTestHooks(controller: SessionController): () => void {
-  window.__lingerTest = { screen: (sessionId) => controller.screen(sessionId) };
+  window.__lingerTest = {
+    screen: (sessionId) => controller.screen(sessionId),
+    onWriteParsed: (sessionId, listener) => controller.onWriteParsed(sessionId, listener),
+  };
   return () => {
     delete window.__lingerTest;
   };
