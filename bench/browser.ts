@@ -1,0 +1,209 @@
+/**
+ * Measures through the whole path a user sees: browser mode (the built server, real host)
+ * and the real renderer in Debian's Chromium. Timing happens in the page where it can, so
+ * the benchmark's own round trips to Chromium are not counted.
+ */
+import fs from 'node:fs';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { startE2eServer, type E2eServer } from '../e2e/support/server';
+import { MB } from './stats';
+import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES, floodCommand, floodOutputBytes } from './workload';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface App {
+  server: E2eServer;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openApp(): Promise<App> {
+  const server = await startE2eServer();
+  const browser = await chromium.launch({ executablePath: process.env.LINGER_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${server.origin}/?token=${server.token}&e2e=1`);
+  return {
+    server,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+async function activeSession(page: Page): Promise<string> {
+  const id = await page.getByTestId('terminal').getAttribute('data-session-id');
+  if (!id) throw new Error('no active terminal');
+  await waitForScreen(page, id, /[$#] $/m);
+  return id;
+}
+
+const screen = (page: Page, id: string) => page.evaluate((sid) => window.__lingerTest?.screen(sid) ?? '', id);
+
+async function waitForScreen(page: Page, id: string, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(await screen(page, id))) {
+    if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/**
+ * `FLOOD_COMMAND` in a tab's shell, until xterm.js has parsed its last line. `background`
+ * switches to another tab once the command runs: the bytes take the whole path and are parsed,
+ * but nothing is painted — the issue's measure. `visible` also paints every frame, which in
+ * headless Chromium without a GPU is software compositing on the same two cores.
+ */
+export async function e2eThroughputMbps(app: App, run: number, mode: 'background' | 'visible'): Promise<number> {
+  const tabs = app.page.getByTestId('tab');
+  if ((await tabs.count()) < 2) {
+    await app.page.keyboard.press('Control+Shift+T');
+    await tabs.nth(1).waitFor();
+  }
+  await tabs.first().click();
+  const id = await activeSession(app.page);
+  const marker = `BENCH-${mode}-${1000 + run}-END`;
+  const inputBytes = mode === 'background' ? FLOOD_INPUT_BYTES : VISIBLE_FLOOD_INPUT_BYTES;
+  await app.page.keyboard.type(`${floodCommand(inputBytes)}; echo BENCH-${mode}-$((1000+${run}))-END`);
+  const started = performance.now();
+  await app.page.keyboard.press('Enter');
+  if (mode === 'background') await tabs.nth(1).click();
+  await waitForScreen(app.page, id, new RegExp(`^${marker}$`, 'm'));
+  const seconds = (performance.now() - started) / 1000;
+  await tabs.first().click();
+  await app.page.keyboard.type('clear\n');
+  return floodOutputBytes(inputBytes) / MB / seconds;
+}
+
+/**
+ * Keystroke to glyph: the page notes when a trusted keydown reaches it and watches the
+ * terminal's buffer until the echoed character is in it.
+ */
+export async function echoLatenciesMs(app: App, keystrokes: number): Promise<number[]> {
+  const id = await activeSession(app.page);
+  await app.page.evaluate(() => {
+    const w = window as unknown as { __keydownAt: number };
+    document.addEventListener('keydown', () => (w.__keydownAt = performance.now()), true);
+  });
+  const latencies: number[] = [];
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz';
+  let typed = '';
+  for (let i = 0; i < keystrokes; i++) {
+    if (typed.length >= 60) {
+      await app.page.keyboard.press('Control+U');
+      await waitForScreen(app.page, id, /[$#] $/m);
+      typed = '';
+    }
+    const key = alphabet[i % alphabet.length];
+    typed += key;
+    // Arm the watcher and wait until it is armed; only then type, so no echo can slip past it.
+    await app.page.evaluate(
+      ({ sid, expected }) => {
+        const w = window as unknown as { __keydownAt: number | null; __echo: Promise<number> };
+        w.__keydownAt = null;
+        w.__echo = new Promise<number>((resolve) => {
+          const dispose = window.__lingerTest!.onWriteParsed(sid, () => {
+            const shown = window.__lingerTest!.screen(sid).replace(/\n/g, '');
+            if (w.__keydownAt === null || !shown.endsWith(expected)) return;
+            dispose();
+            resolve(performance.now() - w.__keydownAt);
+          });
+        });
+      },
+      { sid: id, expected: typed },
+    );
+    await app.page.keyboard.press(key);
+    latencies.push(await app.page.evaluate(() => (window as unknown as { __echo: Promise<number> }).__echo));
+  }
+  await app.page.keyboard.press('Control+U');
+  return latencies;
+}
+
+/**
+ * Reopening a detached session that holds 1000 lines of scrollback and a full screen, and has
+ * been detached long enough to hibernate: from the click on Open until the terminal shows it.
+ */
+export async function reattachMs(app: App, runs: number): Promise<number[]> {
+  const { origin, token } = app.server;
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const ids: string[] = [];
+  for (let i = 0; i < runs; i++) {
+    const res = await fetch(`${origin}/api/pty/start`, { method: 'POST', headers, body: JSON.stringify({ cols: 120, rows: 40 }) });
+    const { session_id } = (await res.json()) as { session_id: string };
+    await fetch(`${origin}/api/pty/${session_id}/send`, { method: 'POST', headers, body: JSON.stringify({ data: `seq 1 1040 | sed 's/$/ reattach-${i}/'\r` }) });
+    ids.push(session_id);
+  }
+  for (const [i, id] of ids.entries()) {
+    for (;;) {
+      const { output } = (await (await fetch(`${origin}/api/pty/${id}/read?max_chars=200`, { headers })).json()) as { output: string };
+      if (output.includes(`1040 reattach-${i}`)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  // Past the hibernation delay (5 s) and the next tick.
+  await new Promise((r) => setTimeout(r, 7000));
+  const panel = app.page.getByTestId('sessions-panel');
+  if (!(await panel.isVisible())) await app.page.keyboard.press('Control+Shift+S');
+  const times: number[] = [];
+  for (const [i, id] of ids.entries()) {
+    const open = app.page.locator(`[data-testid="session-row"][data-session-id="${id}"] [data-testid="session-open"]`);
+    await open.waitFor();
+    times.push(
+      await open.evaluate(
+        (button, { sid, expected }) =>
+          new Promise<number>((resolve) => {
+            const started = performance.now();
+            (button as HTMLButtonElement).click();
+            const hooks = window.__lingerTest!;
+            const shows = () => hooks.screen(sid).includes(expected);
+            // The tab appears a moment after the click; from then on, each parse is a chance to finish.
+            const untilTabExists = () => {
+              try {
+                if (shows()) return resolve(performance.now() - started);
+                const dispose = hooks.onWriteParsed(sid, () => {
+                  if (!shows()) return;
+                  dispose();
+                  resolve(performance.now() - started);
+                });
+              } catch {
+                setTimeout(untilTabExists, 0);
+              }
+            };
+            untilTabExists();
+          }),
+        { sid: id, expected: `1040 reattach-${i}` },
+      ),
+    );
+  }
+  return times;
+}
+
+/**
+ * Peak RSS (the kernel's high-water mark) of the browser-mode server while a tab receives
+ * `bytes` of output. The tab is in the background, so the flood runs at the host's pace rather
+ * than software painting's; the host holds the same bytes either way.
+ */
+export async function floodPeakRssMb(app: App, bytes: number): Promise<{ peakMb: number; baselineMb: number }> {
+  const tabs = app.page.getByTestId('tab');
+  await tabs.first().click();
+  const id = await activeSession(app.page);
+  const status = () => fs.readFileSync(`/proc/${app.server.process.pid}/status`, 'utf8');
+  const mb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status())?.[1]) / 1024;
+  const baselineMb = mb('VmRSS');
+  await app.page.keyboard.type(`${floodCommand(Math.floor((bytes * 3) / 4))}; echo FLOOD-$((7*6))-DONE`);
+  await app.page.keyboard.press('Enter');
+  await tabs.nth(1).click();
+  await waitForScreen(app.page, id, /^FLOOD-42-DONE$/m, 600_000);
+  return { peakMb: mb('VmHWM'), baselineMb };
+}

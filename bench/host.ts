@@ -1,0 +1,85 @@
+/**
+ * Host-side measures, in this process: memory per detached session with its mirror, and the
+ * cost of one cleanup sweep over many sessions.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PtyBridge } from '../electron/host/bridge';
+import { loadConfig } from '../electron/host/config';
+import { Ledger } from '../electron/host/ledger';
+import { builtinProfiles } from '../electron/host/profiles';
+import { MB } from './stats';
+
+export function createBenchBridge(ttlSeconds = 300): { bridge: PtyBridge; close(): Promise<void> } {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'linger-bench-'));
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dataDir, SHELL: '/bin/bash', LANG: 'C.UTF-8' };
+  const ledger = new Ledger({ dir: dataDir });
+  const bridge = new PtyBridge({ config: loadConfig({}, { dataDir, sessionTtlSeconds: ttlSeconds, killGraceMs: 500 }), ledger, profiles: builtinProfiles(env), env });
+  return {
+    bridge,
+    async close() {
+      await bridge.stopAll();
+      bridge.dispose();
+      ledger.close();
+    },
+  };
+}
+
+function settleHeap(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('Run the benchmark with node --expose-gc (npm run bench does).');
+  for (let i = 0; i < 3; i++) gc();
+}
+
+const LINES = 1000;
+const COLS = 80;
+const ROWS = 24;
+
+/** RSS growth per detached session whose mirror holds `LINES` lines of scrollback and a full screen. */
+export async function memoryPerDetachedSessionMb(sessions: number): Promise<number> {
+  const { bridge, close } = createBenchBridge();
+  try {
+    // Load and warm every module on the path first, so the baseline is the steady state.
+    const warm = bridge.start({ command: 'true', cols: COLS, rows: ROWS });
+    await bridge.read(warm.session_id, 10);
+    await bridge.stop(warm.session_id);
+    settleHeap();
+    const before = process.memoryUsage().rss;
+    const ids: string[] = [];
+    for (let i = 0; i < sessions; i++) {
+      const script = `seq 1 ${LINES + ROWS} | sed 's/$/ ${'x'.repeat(60)}/'; exec sleep 100000`;
+      ids.push(bridge.start({ command: 'sh', args: ['-c', script], cols: COLS, rows: ROWS }).session_id);
+    }
+    for (const id of ids) {
+      for (;;) {
+        const text = await bridge.read(id, 200);
+        if (text.includes(`${LINES + ROWS} x`)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    settleHeap();
+    const after = process.memoryUsage().rss;
+    return (after - before) / MB / sessions;
+  } finally {
+    await close();
+  }
+}
+
+/** One sweep's wall time over `count` live, detached, fresh (so none is stale) sessions. */
+export async function sweepMs(count: number, repeats: number): Promise<number[]> {
+  const { bridge, close } = createBenchBridge();
+  try {
+    for (let i = 0; i < count; i++) bridge.start({ command: 'sleep', args: ['100000'], cols: COLS, rows: ROWS });
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const started = performance.now();
+      const ended = await bridge.sweep();
+      times.push(performance.now() - started);
+      if (ended.length) throw new Error('a fresh session was swept');
+    }
+    return times;
+  } finally {
+    await close();
+  }
+}
