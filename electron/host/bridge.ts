@@ -16,6 +16,7 @@ import {
 } from '../contract';
 import type { HostConfig } from './config';
 import type { Ledger } from './ledger';
+import { reportFailure } from './log';
 import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifecycle';
 import { DEFAULT_PROFILE, assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
 import { PtySession, unknownSession, type ViewSink } from './session';
@@ -23,8 +24,14 @@ import { PtySession, unknownSession, type ViewSink } from './session';
 /** Views get stats this often, so age/idle/expires tick once a second; quiet mirrors hibernate on the same beat. */
 export const TICK_INTERVAL_MS = 1000;
 
-/** Environment the host must not hand to shells: its own secrets and Electron's switches. */
-const PRIVATE_ENV = ['LINGER_TOKEN', 'ELECTRON_RUN_AS_NODE', 'ELECTRON_NO_ATTACH_CONSOLE'];
+/**
+ * Environment the host must not hand to shells: its own settings and secrets (LINGER_*),
+ * Electron's switches (ELECTRON_*), and an AppImage's own launch variables.
+ */
+const PRIVATE_ENV_PREFIXES = ['LINGER_', 'ELECTRON_'];
+const PRIVATE_ENV = ['APPDIR', 'APPIMAGE', 'ARGV0', 'OWD', 'CHROME_DESKTOP'];
+/** Electron on Linux rewrites XDG_CURRENT_DESKTOP and keeps the user's value under this name. */
+const ORIGINAL_DESKTOP = 'ORIGINAL_XDG_CURRENT_DESKTOP';
 
 export interface BridgeOptions {
   config: HostConfig;
@@ -48,6 +55,11 @@ export class PtyBridge {
   private readonly statsListeners = new Set<(stats: Stats) => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private changeScheduled: NodeJS.Immediate | null = null;
+  /** Sessions out of the registry whose processes are still being ended. */
+  private readonly ending = new Map<PtySession, Promise<void>>();
+  /** Per client and session, the attach in flight; a detach or disconnect clears it. */
+  private readonly attachGenerations = new Map<string, number>();
+  private attachCounter = 0;
   private sweeping = false;
   private shuttingDown = false;
 
@@ -116,17 +128,30 @@ export class PtyBridge {
     return this.row(session);
   }
 
+  /**
+   * The view is registered only if, when the screen is ready, it is still wanted: a detach, a
+   * disconnect or a stop that arrives while the mirror settles cancels it, or the session would
+   * stay attached to a view nobody shows and never expire.
+   */
   async attach(clientId: string, sessionId: string): Promise<SessionRow> {
     const session = this.get(sessionId);
     const sink = this.clientSink(clientId);
     const already = session.isAttached(clientId);
-    await session.attach(clientId, sink);
-    if (!already) this.ledger.append('pty_session_attached', sessionId, { client: clientId, views: session.attachedViews });
+    const key = `${clientId}\n${sessionId}`;
+    const generation = ++this.attachCounter;
+    this.attachGenerations.set(key, generation);
+    const attached = await session.attach(
+      clientId,
+      sink,
+      () => this.clients.has(clientId) && this.sessions.get(sessionId) === session && this.attachGenerations.get(key) === generation,
+    );
+    if (attached && !already) this.ledger.append('pty_session_attached', sessionId, { client: clientId, views: session.attachedViews });
     return this.row(session);
   }
 
   detach(clientId: string, sessionId: string): void {
     const session = this.get(sessionId);
+    this.cancelPendingAttach(clientId, sessionId);
     if (session.detach(clientId)) {
       this.ledger.append('pty_session_detached', sessionId, { client: clientId, views: session.attachedViews });
     }
@@ -160,8 +185,7 @@ export class PtyBridge {
   async stop(sessionId: string, reason: StopReason = 'user'): Promise<void> {
     const session = this.get(sessionId);
     const state = rowState(session);
-    this.remove(session, reason === 'user' ? 'stopped' : 'shutdown');
-    const { escalated } = await session.terminate(this.config.killGraceMs);
+    const { escalated } = await this.end(session, reason === 'user' ? 'stopped' : 'shutdown');
     this.ledger.append('pty_session_stopped', sessionId, { reason, state, killed: escalated });
   }
 
@@ -205,6 +229,7 @@ export class PtyBridge {
 
   private disconnect(clientId: string): void {
     if (!this.clients.delete(clientId)) return;
+    for (const key of this.attachGenerations.keys()) if (key.startsWith(`${clientId}\n`)) this.attachGenerations.delete(key);
     for (const session of this.sessions.values()) {
       if (session.detach(clientId)) {
         this.ledger.append('pty_session_detached', session.id, {
@@ -248,8 +273,8 @@ export class PtyBridge {
 
   /** Starts the cleanup loop and the once-a-second tick; returns their disposer. */
   run(): () => void {
-    const sweep = setInterval(() => void this.sweep(), this.config.cleanupIntervalSeconds * 1000);
-    const tick = setInterval(() => this.tick(), TICK_INTERVAL_MS);
+    const sweep = setInterval(() => this.sweep().catch(reportFailure('the cleanup sweep')), this.config.cleanupIntervalSeconds * 1000);
+    const tick = setInterval(() => this.tick().catch(reportFailure('the stats tick')), TICK_INTERVAL_MS);
     this.timers.add(sweep).add(tick);
     return () => {
       for (const timer of [sweep, tick]) {
@@ -276,8 +301,7 @@ export class PtyBridge {
         stale.map(async (session) => {
           const idle = Math.floor(idleSeconds(session, now));
           const state = rowState(session);
-          this.remove(session, 'stale');
-          await session.terminate(this.config.killGraceMs);
+          await this.end(session, 'stale');
           this.ledger.append('pty_session_cleaned', session.id, { reason: 'stale', idle_seconds: idle, state });
         }),
       );
@@ -287,18 +311,23 @@ export class PtyBridge {
     }
   }
 
-  /** Quit: every session stopped (HUP, KILL after the grace period); no child outlives it. */
+  /**
+   * Quit: every session stopped (HUP, KILL after the grace period) — and every stop or sweep
+   * already under way awaited, so no child outlives it and no ledger line is lost.
+   */
   async stopAll(): Promise<void> {
     this.shuttingDown = true;
-    await Promise.all(
-      [...this.sessions.keys()].map((id) => this.stop(id, 'shutdown').catch(() => undefined)),
-    );
+    await Promise.all([
+      ...[...this.sessions.keys()].map((id) => this.stop(id, 'shutdown').catch(() => undefined)),
+      ...this.ending.values(),
+    ]);
   }
 
   /** When the host cannot wait (a crash on the way out): SIGKILL every session's processes now. */
   killAllNow(): void {
-    for (const session of this.sessions.values()) session.killNow();
+    for (const session of [...this.sessions.values(), ...this.ending.keys()]) session.killNow();
     this.sessions.clear();
+    this.ending.clear();
   }
 
   dispose(): void {
@@ -322,10 +351,26 @@ export class PtyBridge {
     return toRow(session.facts(), this.now(), this.config.sessionTtlSeconds);
   }
 
-  private remove(session: PtySession, reason: 'stopped' | 'stale' | 'shutdown'): void {
+  /** Out of the registry at once (views and stats see it gone); tracked until its processes are. */
+  private async end(session: PtySession, reason: 'stopped' | 'stale' | 'shutdown'): Promise<{ escalated: boolean }> {
     this.sessions.delete(session.id);
+    for (const key of this.attachGenerations.keys()) if (key.endsWith(`\n${session.id}`)) this.attachGenerations.delete(key);
     session.notifyRemoved(reason);
     this.scheduleChange();
+    const ending = session.terminate(this.config.killGraceMs);
+    this.ending.set(
+      session,
+      ending.then(() => undefined, () => undefined),
+    );
+    try {
+      return await ending;
+    } finally {
+      this.ending.delete(session);
+    }
+  }
+
+  private cancelPendingAttach(clientId: string, sessionId: string): void {
+    this.attachGenerations.delete(`${clientId}\n${sessionId}`);
   }
 
   private onExited(session: PtySession): void {
@@ -337,8 +382,14 @@ export class PtyBridge {
 
   private sessionEnv(extra: Record<string, string>): Record<string, string> {
     const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.env)) if (value !== undefined) env[key] = value;
-    for (const key of PRIVATE_ENV) delete env[key];
+    for (const [key, value] of Object.entries(this.env)) {
+      if (value === undefined || PRIVATE_ENV.includes(key) || PRIVATE_ENV_PREFIXES.some((p) => key.startsWith(p))) continue;
+      env[key] = value;
+    }
+    if (env[ORIGINAL_DESKTOP] !== undefined) {
+      env.XDG_CURRENT_DESKTOP = env[ORIGINAL_DESKTOP];
+      delete env[ORIGINAL_DESKTOP];
+    }
     Object.assign(env, extra, { TERM: 'xterm-256color', COLORTERM: 'truecolor', TERM_PROGRAM: 'Linger' });
     if (!isUtf8Locale(env)) {
       // Programs read LC_ALL, then LC_CTYPE, then LANG: drop the overrides that say otherwise.

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { LedgerEvent, LedgerEventType } from '../contract';
+import { MAX_EVENTS_LIMIT, type LedgerEvent, type LedgerEventType } from '../contract';
 
 export const LEDGER_FILE = 'ledger.jsonl';
 
@@ -31,6 +31,12 @@ export class Ledger {
   private readonly now: () => number;
   private fd: number | null = null;
   private size = 0;
+  private closed = false;
+  /**
+   * The newest events, kept in memory: the sessions panel asks every few seconds, and reading
+   * megabytes of JSONL on the host's thread each time would stall every terminal.
+   */
+  private readonly newest: LedgerEvent[];
 
   constructor(options: LedgerOptions) {
     fs.mkdirSync(options.dir, { recursive: true });
@@ -39,19 +45,31 @@ export class Ledger {
     this.keepFiles = options.keepFiles ?? DEFAULT_KEEP_FILES;
     this.now = options.now ?? Date.now;
     this.open();
+    this.newest = this.readBack(MAX_EVENTS_LIMIT);
   }
 
   append(type: LedgerEventType, sessionId: string | undefined, data: Record<string, unknown> = {}): LedgerEvent {
     const event: LedgerEvent = { ts: new Date(this.now()).toISOString(), type, ...(sessionId ? { session_id: sessionId } : {}), data };
+    if (this.closed) {
+      console.error(`Linger: ledger event after shutdown, not written: ${JSON.stringify(event)}`);
+      return event;
+    }
     const line = Buffer.from(JSON.stringify(event) + '\n');
     if (this.size > 0 && this.size + line.length > this.maxBytes) this.rotate();
     fs.writeSync(this.openFd(), line);
     this.size += line.length;
+    this.newest.push(event);
+    if (this.newest.length > MAX_EVENTS_LIMIT) this.newest.shift();
     return event;
   }
 
-  /** The newest `limit` events, oldest first, reading back into rotated files as needed. */
+  /** The newest `limit` events (at most MAX_EVENTS_LIMIT), oldest first. */
   recent(limit: number): LedgerEvent[] {
+    return this.newest.slice(-limit);
+  }
+
+  /** Reads the newest `limit` events back from the files, into rotated ones as needed. */
+  private readBack(limit: number): LedgerEvent[] {
     const collected: LedgerEvent[][] = [];
     let count = 0;
     for (const file of this.filesNewestFirst()) {
@@ -64,6 +82,11 @@ export class Ledger {
   }
 
   close(): void {
+    this.closeFd();
+    this.closed = true;
+  }
+
+  private closeFd(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
   }
@@ -85,7 +108,7 @@ export class Ledger {
   }
 
   private rotate(): void {
-    this.close();
+    this.closeFd();
     for (let i = this.keepFiles; i >= 1; i--) {
       const from = i === 1 ? this.file : rotatedName(this.file, i - 1);
       const to = rotatedName(this.file, i);

@@ -56,7 +56,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-function signal(pid: number, sig: NodeJS.Signals): void {
+export function signalProcess(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);
   } catch {
@@ -80,19 +80,25 @@ async function waitUntilGone(sid: number, ms: number): Promise<boolean> {
  * SIGHUP to the leader's process group (a closed terminal's signal: shells save history and
  * pass it to their jobs); after `graceMs`, SIGKILL to every process still in the session.
  * Resolves with whether it had to escalate.
+ *
+ * Once the leader has been reaped its pid may be reused, so then only the processes the
+ * table shows in the session are signalled: Linux keeps a session id out of reuse while any
+ * process still belongs to that session.
  */
-export async function terminateSession(sid: number, graceMs: number): Promise<{ escalated: boolean }> {
-  signal(-sid, 'SIGHUP');
-  signal(sid, 'SIGHUP');
+export async function terminateSession(sid: number, graceMs: number, leaderReaped: boolean): Promise<{ escalated: boolean }> {
+  if (!leaderReaped) {
+    signalProcess(-sid, 'SIGHUP');
+    signalProcess(sid, 'SIGHUP');
+  } else for (const pid of sessionMembers(sid)) signalProcess(pid, 'SIGHUP');
   if (await waitUntilGone(sid, graceMs)) return { escalated: false };
-  for (const pid of sessionMembers(sid)) signal(pid, 'SIGKILL');
-  signal(-sid, 'SIGKILL');
+  for (const pid of sessionMembers(sid)) signalProcess(pid, 'SIGKILL');
+  if (!leaderReaped) signalProcess(-sid, 'SIGKILL');
   await waitUntilGone(sid, AFTER_KILL_WAIT_MS);
   return { escalated: true };
 }
 
 /** Synchronous last resort when the host itself is going down and cannot wait. */
-export function killSessionNow(sid: number): void {
-  for (const pid of sessionMembers(sid)) signal(pid, 'SIGKILL');
-  signal(-sid, 'SIGKILL');
+export function killSessionNow(sid: number, leaderReaped: boolean): void {
+  for (const pid of sessionMembers(sid)) signalProcess(pid, 'SIGKILL');
+  if (!leaderReaped) signalProcess(-sid, 'SIGKILL');
 }

@@ -11,7 +11,8 @@ import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from 
 import { FlowControl } from './flow';
 import type { SessionFacts } from './lifecycle';
 import { ScreenMirror } from './mirror';
-import { killSessionNow, terminateSession } from './process-tree';
+import { reportFailure } from './log';
+import { killSessionNow, signalProcess, terminateSession } from './process-tree';
 
 /** The mirror acks like a view, so a detached flood is paced by the mirror's parsing. */
 const MIRROR_CONSUMER = 'mirror';
@@ -146,12 +147,14 @@ export class PtySession {
    * Sends the screen as it is now, then live output. The snapshot is taken at a moment when
    * the mirror has parsed every chunk it was given, and the view is registered in that same
    * synchronous step, so no chunk is both in the snapshot and sent live, or in neither.
+   * `stillWanted` is asked at that moment: a view given up meanwhile is not registered.
    */
-  async attach(viewId: string, sink: ViewSink): Promise<void> {
+  async attach(viewId: string, sink: ViewSink, stillWanted: () => boolean): Promise<boolean> {
     this.touch();
     do await this.mirror.settled();
     while (!this.mirror.isSettled);
     if (this.disposed) throw unknownSession(this.id);
+    if (!stillWanted()) return false;
     this.views.set(viewId, sink);
     this.flow.addConsumer(viewKey(viewId));
     sink({
@@ -163,6 +166,7 @@ export class PtySession {
       session: this.hooks.row(this),
     });
     this.hooks.changed(this);
+    return true;
   }
 
   detach(viewId: string): boolean {
@@ -231,14 +235,14 @@ export class PtySession {
 
   /** SIGHUP, then SIGKILL after `graceMs`, to every process of the session; then release it. */
   async terminate(graceMs: number): Promise<{ escalated: boolean }> {
-    const result = await terminateSession(this.pid, graceMs);
+    const result = await terminateSession(this.pid, graceMs, this.ptyClosed);
     this.dispose();
     return result;
   }
 
   /** The host is going down and cannot wait. */
   killNow(): void {
-    killSessionNow(this.pid);
+    killSessionNow(this.pid, this.ptyClosed);
     this.dispose();
   }
 
@@ -268,13 +272,10 @@ export class PtySession {
     if (data) this.batcher.push(data);
     if (exitStatus === undefined) return;
     const { exitCode, signal } = decodeExitStatus(exitStatus);
-    void this.finish(exitCode, signal);
-    // Everything the command wrote has been read; the wrapper may go now.
-    try {
-      process.kill(this.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+    this.finish(exitCode, signal).catch(reportFailure('reporting an exit'));
+    // Everything the command wrote has been read; the wrapper (still alive, so the pid is
+    // still ours) may go now.
+    signalProcess(this.pid, 'SIGKILL');
   }
 
   private onPtyExit(exitCode: number, signal: number): void {
@@ -282,7 +283,7 @@ export class PtySession {
     // Without a marker the wrapper itself was killed (stop, or from outside the app).
     const rest = this.scanner.flush();
     if (rest) this.batcher.push(rest);
-    void this.finish(signal ? null : exitCode, signal || null);
+    this.finish(signal ? null : exitCode, signal || null).catch(reportFailure('reporting an exit'));
   }
 
   private async finish(exitCode: number | null, signal: number | null): Promise<void> {

@@ -2,12 +2,16 @@
 import { afterEach, expect, test } from 'vitest';
 import { MAX_WRITE_CHARS } from '../../contract';
 import { createDispatch } from '../dispatch';
-import { HERMETIC_BASH, createHarness, type Harness } from './harness';
+import fs from 'node:fs';
+import path from 'node:path';
+import { HERMETIC_BASH, createHarness, tempDir, type Harness } from './harness';
 
 let h: Harness;
 afterEach(async () => h?.close());
 
 const shell = { ...HERMETIC_BASH, cols: 80, rows: 24 };
+const fileNotFolder = path.join(tempDir(), 'a-file');
+fs.writeFileSync(fileNotFolder, '');
 
 test.each([
   ['unknown method', 'explode', {}, 'UNKNOWN_METHOD'],
@@ -24,7 +28,7 @@ test.each([
   ['missing command', 'start', { command: 'no-such-command-xyz', cols: 80, rows: 24 }, 'COMMAND_NOT_FOUND'],
   ['profile whose command is missing', 'start', { profile: 'claude-code', cols: 80, rows: 24, env: { PATH: '/nonexistent' } }, 'COMMAND_NOT_FOUND'],
   ['missing cwd', 'start', { ...shell, cwd: '/no/such/folder' }, 'CWD_NOT_FOUND'],
-  ['cwd that is a file', 'start', { ...shell, cwd: '/etc/hostname' }, 'CWD_NOT_FOUND'],
+  ['cwd that is a file', 'start', { ...shell, cwd: fileNotFolder }, 'CWD_NOT_FOUND'],
   ['stop unknown', 'stop', { sessionId: 'gone' }, 'UNKNOWN_SESSION'],
   ['keep without a boolean', 'keep', { sessionId: 'x', kept: 'yes' }, 'INVALID_INPUT'],
   ['read too much', 'read', { sessionId: 'x', maxChars: 10_000_000 }, 'INVALID_INPUT'],

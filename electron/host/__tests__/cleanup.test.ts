@@ -135,3 +135,35 @@ function pidAliveNotZombie(pid: number): boolean {
     return false;
   }
 }
+
+describe('races the host must win', () => {
+  test('a tab closed while it is still attaching leaves the session detached, so it can expire', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const attaching = h.bridge.attach(h.client.id, id);
+    h.bridge.detach(h.client.id, id);
+    await attaching;
+    expect(h.bridge.stats().sessions[0]).toMatchObject({ state: 'detached', attached: false });
+  });
+
+  test('a connection dropped while it is still attaching leaves the session detached', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const other = h.bridge.connect(() => {});
+    const attaching = h.bridge.attach(other.id, id);
+    other.dispose();
+    await attaching;
+    expect(h.bridge.stats().sessions[0]).toMatchObject({ state: 'detached', attached: false });
+  });
+
+  test('quitting while a Stop is still in its grace period waits for it: nothing survives, nothing unlogged', async () => {
+    h = createHarness({ killGraceMs: 400 });
+    const { session_id: id, pid } = h.bridge.start({ command: 'bash', args: ['--noprofile', '--norc', '-c', "trap '' HUP; sleep 1000"], cols: 80, rows: 24 });
+    await waitFor('sleep to start', () => running(pid, 'sleep') === 1);
+    const stopping = h.bridge.stop(id);
+    await h.bridge.stopAll();
+    expect(sessionMembers(pid)).toEqual([]);
+    expect(h.ledger.recent(10).some((e) => e.type === 'pty_session_stopped' && e.session_id === id)).toBe(true);
+    await stopping;
+  });
+});

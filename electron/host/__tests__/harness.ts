@@ -26,10 +26,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function createHarness(overrides: Partial<HostConfig> = {}, now?: () => number): Harness {
+export function createHarness(overrides: Partial<HostConfig> = {}, now?: () => number, hostEnv: Record<string, string> = {}): Harness {
   const dataDir = tempDir();
   const home = tempDir('linger-home-');
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, SHELL: '/bin/bash', PS1: '$ ' };
+  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, SHELL: '/bin/bash', PS1: '$ ', ...hostEnv };
   const config = loadConfig({}, { dataDir, ...overrides });
   const ledger = new Ledger({ dir: dataDir });
   const bridge = new PtyBridge({ config, ledger, profiles: builtinProfiles(env), env, ...(now ? { now } : {}) });

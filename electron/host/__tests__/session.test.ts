@@ -209,3 +209,16 @@ describe('hibernation of detached sessions', () => {
     view.dispose();
   });
 });
+
+test("shells get neither the host's secrets nor Electron's switches, and get the user's desktop back", async () => {
+  h = createHarness({}, undefined, {
+    LINGER_TOKEN: 'secret',
+    ELECTRON_RUN_AS_NODE: '1',
+    ORIGINAL_XDG_CURRENT_DESKTOP: 'GNOME',
+    XDG_CURRENT_DESKTOP: 'Unity',
+  });
+  const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+  h.bridge.write(id, 'echo "[$LINGER_TOKEN|$ELECTRON_RUN_AS_NODE|$XDG_CURRENT_DESKTOP|$ORIGINAL_XDG_CURRENT_DESKTOP|$TERM]"\r');
+  await waitFor('the env line', async () => /^\[.*\]$/m.test(await h.bridge.read(id, 4000)));
+  expect(await h.bridge.read(id, 4000)).toMatch(/^\[\|\|GNOME\|\|xterm-256color\]$/m);
+});
