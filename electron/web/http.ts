@@ -6,6 +6,8 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
   MALFORMED_MESSAGE: 400,
   UNKNOWN_METHOD: 404,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   UNKNOWN_SESSION: 404,
   UNKNOWN_PROFILE: 400,
   COMMAND_NOT_FOUND: 400,
@@ -33,6 +35,24 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendError(res: ServerResponse, err: unknown): void {
   const payload = toErrorPayload(err);
   sendJson(res, STATUS[payload.code], { error: payload });
+}
+
+/** The request's URL; a target no URL parser accepts is the client's error, not ours. */
+export function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    throw new LingerError('MALFORMED_MESSAGE', 'The request target is not a valid URL path. Send a path such as /api/pty/stats.');
+  }
+}
+
+/** A percent-encoded path segment; bad encodings are the client's error. */
+export function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new LingerError('MALFORMED_MESSAGE', `"${segment}" is not valid percent-encoding. Encode the path with encodeURIComponent.`);
+  }
 }
 
 /** The request body as JSON (empty body = `{}`), refusing bodies over `maxBytes`. */

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { LingerError, MAX_WS_FRAME_BYTES, parseParams } from '../contract';
 import type { PtyBridge } from '../host/bridge';
-import { readJsonBody, sendError, sendJson } from './http';
+import { decodeSegment, readJsonBody, sendError, sendJson } from './http';
 
 /** A script that gives no size gets a roomy terminal: tools like claude wrap to it. */
 const DEFAULT_REST_COLS = 120;
@@ -54,7 +54,7 @@ export async function handleRest(
     }
     const match = ROUTE.exec(url.pathname);
     if (match) {
-      const sessionId = decodeURIComponent(match[1]);
+      const sessionId = decodeSegment(match[1]);
       const action = match[2];
       if (action === 'send' && method === 'POST') {
         const body = (await readJsonBody(req, MAX_WS_FRAME_BYTES)) as Record<string, unknown>;
@@ -72,7 +72,7 @@ export async function handleRest(
         return sendJson(res, 200, { ok: true, session_id: sessionId });
       }
     }
-    throw new LingerError('UNKNOWN_METHOD', `No API route ${method} ${url.pathname}. See the README for the REST API.`);
+    throw new LingerError('NOT_FOUND', `No API route ${method} ${url.pathname}. See the README for the REST API.`);
   } catch (err) {
     sendError(res, err);
   }

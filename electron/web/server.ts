@@ -6,13 +6,19 @@ import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { LingerError, MAX_WS_FRAME_BYTES, WS_PATH } from '../contract';
 import type { PtyBridge } from '../host/bridge';
 import { bearerToken, cookieToken, isOwnHost, isOwnOrigin, tokenCookie, tokensEqual } from './auth';
-import { sendError } from './http';
+import { decodeSegment, requestUrl, sendError } from './http';
 import { handleRest } from './rest';
 import { serveSocket } from './socket';
+
+/**
+ * A tunnel that drops without a FIN leaves a socket open forever and its sessions attached,
+ * so never expiring: a socket that misses a pong for this long is closed, which detaches it.
+ */
+export const SOCKET_PING_INTERVAL_MS = 30_000;
 
 /** Loopback only: browser mode is for this machine, or for another one through an SSH tunnel. */
 export const BIND_ADDRESS = '127.0.0.1';
@@ -22,7 +28,8 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self' ws: wss:",
+  // CSP3: 'self' covers ws:// to our own host; nothing else may be reached.
+  "connect-src 'self'",
   "img-src 'self' data:",
   "font-src 'self' data:",
   "object-src 'none'",
@@ -68,7 +75,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   sockets.on('connection', (socket) => serveSocket(bridge, socket));
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    let url: URL;
+    try {
+      url = requestUrl(req);
+    } catch (err) {
+      return sendError(res, err);
+    }
     if (!isOwnHost(req.headers.host, port)) {
       return sendError(res, new LingerError('FORBIDDEN', `Open Linger at http://${BIND_ADDRESS}:${port}/ — other host names are refused.`));
     }
@@ -77,14 +89,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!tokensEqual(given, token)) return sendError(res, unauthorized('Send the token as "Authorization: Bearer TOKEN" or ?token=TOKEN.'));
       return void handleRest(bridge, req, res, url, defaultCwd);
     }
-    servePage(req, res, url, token, rendererDir);
+    try {
+      servePage(req, res, url, token, rendererDir);
+    } catch (err) {
+      sendError(res, err);
+    }
   });
 
+  const alive = new WeakSet<WebSocket>();
+  sockets.on('connection', (ws) => {
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+  });
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets.clients) {
+      if (!alive.has(ws)) ws.terminate();
+      else {
+        alive.delete(ws);
+        ws.ping();
+      }
+    }
+  }, SOCKET_PING_INTERVAL_MS);
+
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    let url: URL;
+    try {
+      url = requestUrl(req);
+    } catch {
+      return refuse('400 Bad Request');
+    }
     if (url.pathname !== WS_PATH) return refuse('404 Not Found');
     if (!isOwnOrigin(req.headers.origin, req.headers.host, port)) return refuse('403 Forbidden');
     if (!tokensEqual(cookieToken(req) ?? url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
@@ -103,6 +139,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${BIND_ADDRESS}:${port}/?token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(heartbeat);
         for (const ws of sockets.clients) ws.terminate();
         sockets.close();
         server.closeAllConnections();
@@ -121,16 +158,18 @@ function servePage(req: IncomingMessage, res: ServerResponse, url: URL, token: s
     if (!tokensEqual(given, token)) return sendError(res, unauthorized('Open the URL printed by "npm run serve".'));
     // Swap the token for a cookie and drop it from the address bar (and from history).
     url.searchParams.delete('token');
-    res.writeHead(302, { 'Set-Cookie': tokenCookie(token), Location: url.pathname + url.search, 'Referrer-Policy': 'no-referrer' });
+    // A path-relative target: "//host" must not become a redirect to another site.
+    const location = `/${url.pathname.replace(/^\/+/, '')}${url.search}`;
+    res.writeHead(302, { 'Set-Cookie': tokenCookie(token), Location: location, 'Referrer-Policy': 'no-referrer' });
     return void res.end();
   }
   if (!tokensEqual(cookieToken(req), token)) return sendError(res, unauthorized('Open the URL printed by "npm run serve".'));
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, new LingerError('UNKNOWN_METHOD', 'Pages are read with GET.'));
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, new LingerError('METHOD_NOT_ALLOWED', 'Pages are read with GET.'));
 
-  const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+  const relative = url.pathname === '/' ? 'index.html' : decodeSegment(url.pathname.slice(1));
   const file = path.resolve(rendererDir, relative);
   if (!file.startsWith(path.resolve(rendererDir) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    return sendError(res, new LingerError('UNKNOWN_METHOD', `No page ${url.pathname}. Open / instead.`));
+    return sendError(res, new LingerError('NOT_FOUND', `No page ${url.pathname}. Open / instead.`));
   }
   const body = fs.readFileSync(file);
   res.writeHead(200, {
