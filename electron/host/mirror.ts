@@ -26,6 +26,14 @@ export const HIBERNATION_MAX_PENDING_CHARS = 256 * 1024;
 /** A title set while hibernating (OSC 0 or 2), so the sessions panel stays current. */
 const TITLE_SEQUENCE = /\x1b\][02];([^\x07\x1b]*)(?:\x07|\x1b\\)/g;
 
+/**
+ * The serializer builds its output from thousands of small pieces, which V8 keeps as a rope:
+ * ~1.3 MB of tree for a 67 KB screen. Kept for minutes, it must be one flat string.
+ */
+function flatten(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 interface Live {
   terminal: InstanceType<typeof Terminal>;
   serializer: InstanceType<typeof SerializeAddon>;
@@ -145,7 +153,7 @@ export class ScreenMirror {
     await this.settled();
     if (!this.live || !this.isSettled || this.disposed) return false;
     const { terminal } = this.live;
-    this.dormant = { snapshot: this.serialize(), cols: terminal.cols, rows: terminal.rows, pending: '' };
+    this.dormant = { snapshot: flatten(this.serialize()), cols: terminal.cols, rows: terminal.rows, pending: '' };
     terminal.dispose();
     this.live = null;
     return true;
