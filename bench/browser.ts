@@ -60,7 +60,23 @@ async function waitForScreen(page: Page, id: string, pattern: RegExp, timeoutMs 
 }
 
 /**
- * `FLOOD_COMMAND` in a tab's shell, until xterm.js has parsed its last line. `background`
+ * Types a command at the prompt of the shown tab and checks it arrived whole before anything
+ * runs it: focus returns to the terminal a moment after a tab click, and keys typed before
+ * then would be lost — a mangled command fails at once and would time as a miracle.
+ */
+async function typeCommand(page: Page, id: string, command: string): Promise<void> {
+  await page.getByTestId('terminal').click();
+  await page.keyboard.type(command);
+  const shown = (text: string) => text.replace(/\n/g, '').includes(command);
+  const deadline = Date.now() + 10_000;
+  while (!shown(await screen(page, id))) {
+    if (Date.now() > deadline) throw new Error(`the command did not arrive whole: ${command}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * The flood in a tab's shell, until xterm.js has parsed its last line. `background`
  * switches to another tab once the command runs: the bytes take the whole path and are parsed,
  * but nothing is painted — the issue's measure. `visible` also paints every frame, which in
  * headless Chromium without a GPU is software compositing on the same two cores.
@@ -75,14 +91,15 @@ export async function e2eThroughputMbps(app: App, run: number, mode: 'background
   const id = await activeSession(app.page);
   const marker = `BENCH-${mode}-${1000 + run}-END`;
   const inputBytes = mode === 'background' ? FLOOD_INPUT_BYTES : VISIBLE_FLOOD_INPUT_BYTES;
-  await app.page.keyboard.type(`${floodCommand(inputBytes)}; echo BENCH-${mode}-$((1000+${run}))-END`);
+  await typeCommand(app.page, id, `${floodCommand(inputBytes)}; echo BENCH-${mode}-$((1000+${run}))-END`);
   const started = performance.now();
   await app.page.keyboard.press('Enter');
   if (mode === 'background') await tabs.nth(1).click();
   await waitForScreen(app.page, id, new RegExp(`^${marker}$`, 'm'));
   const seconds = (performance.now() - started) / 1000;
   await tabs.first().click();
-  await app.page.keyboard.type('clear\n');
+  await typeCommand(app.page, id, 'clear');
+  await app.page.keyboard.press('Enter');
   return floodOutputBytes(inputBytes) / MB / seconds;
 }
 
@@ -201,7 +218,7 @@ export async function floodPeakRssMb(app: App, bytes: number): Promise<{ peakMb:
   const status = () => fs.readFileSync(`/proc/${app.server.process.pid}/status`, 'utf8');
   const mb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status())?.[1]) / 1024;
   const baselineMb = mb('VmRSS');
-  await app.page.keyboard.type(`${floodCommand(Math.floor((bytes * 3) / 4))}; echo FLOOD-$((7*6))-DONE`);
+  await typeCommand(app.page, id, `${floodCommand(Math.floor((bytes * 3) / 4))}; echo FLOOD-$((7*6))-DONE`);
   await app.page.keyboard.press('Enter');
   await tabs.nth(1).click();
   await waitForScreen(app.page, id, /^FLOOD-42-DONE$/m, 600_000);

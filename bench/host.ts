@@ -9,6 +9,7 @@ import { PtyBridge } from '../electron/host/bridge';
 import { loadConfig } from '../electron/host/config';
 import { Ledger } from '../electron/host/ledger';
 import { builtinProfiles } from '../electron/host/profiles';
+import { HIBERNATE_AFTER_MS } from '../electron/host/session';
 import { MB } from './stats';
 
 export function createBenchBridge(ttlSeconds = 300): { bridge: PtyBridge; close(): Promise<void> } {
@@ -36,31 +37,43 @@ const LINES = 1000;
 const COLS = 80;
 const ROWS = 24;
 
-/** RSS growth per detached session whose mirror holds `LINES` lines of scrollback and a full screen. */
-export async function memoryPerDetachedSessionMb(sessions: number): Promise<number> {
+async function startFilled(bridge: PtyBridge, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const script = `seq 1 ${LINES + ROWS} | sed 's/$/ ${'x'.repeat(60)}/'; exec sleep 100000`;
+    ids.push(bridge.start({ command: 'sh', args: ['-c', script], cols: COLS, rows: ROWS }).session_id);
+  }
+  for (const id of ids) {
+    while (!(await bridge.read(id, 200)).includes(`${LINES + ROWS} x`)) await new Promise((r) => setTimeout(r, 20));
+  }
+  return ids;
+}
+
+/**
+ * RSS growth per detached session whose mirror holds `LINES` lines of scrollback and a full
+ * screen. `hibernated`: the steady state of sessions detached for more than a few seconds —
+ * they are created in batches of ten that hibernate before the next, as sessions detach over
+ * time, so memory one mirror frees is reused by the next (glibc does not hand small freed
+ * blocks back to the system, so hibernating all at once would not show in RSS). `live`: every
+ * mirror awake, as right after detaching.
+ */
+export async function memoryPerDetachedSessionMb(sessions: number, mode: 'hibernated' | 'live'): Promise<number> {
   const { bridge, close } = createBenchBridge();
   try {
     // Load and warm every module on the path first, so the baseline is the steady state.
-    const warm = bridge.start({ command: 'true', cols: COLS, rows: ROWS });
-    await bridge.read(warm.session_id, 10);
-    await bridge.stop(warm.session_id);
+    await startFilled(bridge, 1).then(([id]) => bridge.stop(id));
     settleHeap();
     const before = process.memoryUsage().rss;
-    const ids: string[] = [];
-    for (let i = 0; i < sessions; i++) {
-      const script = `seq 1 ${LINES + ROWS} | sed 's/$/ ${'x'.repeat(60)}/'; exec sleep 100000`;
-      ids.push(bridge.start({ command: 'sh', args: ['-c', script], cols: COLS, rows: ROWS }).session_id);
-    }
-    for (const id of ids) {
-      for (;;) {
-        const text = await bridge.read(id, 200);
-        if (text.includes(`${LINES + ROWS} x`)) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    const batch = mode === 'hibernated' ? 10 : sessions;
+    for (let started = 0; started < sessions; started += batch) {
+      await startFilled(bridge, batch);
+      if (mode === 'hibernated') await bridge.tick(Date.now() + HIBERNATE_AFTER_MS + 1000);
     }
     settleHeap();
-    const after = process.memoryUsage().rss;
-    return (after - before) / MB / sessions;
+    if (mode === 'hibernated' && bridge.stats().sessions.some((s) => !bridge.session(s.session_id).isHibernating)) {
+      throw new Error('a quiet detached session did not hibernate');
+    }
+    return (process.memoryUsage().rss - before) / MB / sessions;
   } finally {
     await close();
   }
