@@ -228,3 +228,12 @@ test('keyboard alone: new tab, switch, sessions panel, detach', async ({ page })
   await page.keyboard.press('Enter');
   await expect.poll(() => screen(page, first)).toMatch(/^keys-ok$/m);
 });
+
+test('clicking the tab already shown keeps the keyboard in its terminal', async ({ page }) => {
+  const id = await openApp(page, main);
+  await expectPrompt(page, id);
+  await tabFor(page, id).click();
+  await page.keyboard.type('echo clicked-$((2+3))');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => screen(page, id)).toMatch(/^clicked-5$/m);
+});

@@ -137,7 +137,12 @@ export function TabBar() {
               data-active={active ? 'true' : 'false'}
               data-status={tab.status}
               title={`${label} — ${statusText(tab)}`}
-              onClick={() => controller.activate(tab.sessionId)}
+              onClick={() => {
+                controller.activate(tab.sessionId);
+                // Clicking the tab already shown changes nothing the panes react to, so the
+                // keyboard would stay on the tab and typed keys would be lost: hand it over here.
+                controller.view(tab.sessionId)?.focus();
+              }}
               onMouseUp={(e) => {
                 if (e.button === 1) controller.closeTab(tab.sessionId);
               }}
