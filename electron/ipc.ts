@@ -39,11 +39,13 @@ export interface IpcOptions {
 export function registerIpc({ ipcMain, bridge, views, isAppUrl }: IpcOptions): () => void {
   const authorize = (event: IpcEventLike): ViewClient => {
     const frame = event.senderFrame;
+    const refused = () =>
+      new LingerError('FORBIDDEN', 'Only the Linger window itself may use the host. Reload the window if you see this from it.');
+    // A subframe, a navigated-away document (null frame) or a foreign page gets nothing —
+    // not even a bridge client: the frame is checked before one is made for it.
+    if (!frame || frame !== event.sender.mainFrame || !isAppUrl(frame.url)) throw refused();
     const client = views.clientFor(event.sender);
-    // A subframe, a navigated-away document (null frame) or a foreign page gets nothing.
-    if (!client || !frame || frame !== event.sender.mainFrame || !isAppUrl(frame.url)) {
-      throw new LingerError('FORBIDDEN', 'Only the Linger window itself may use the host. Reload the window if you see this from it.');
-    }
+    if (!client) throw refused();
     return client;
   };
 
