@@ -198,7 +198,7 @@ export class PtyBridge {
   }
 
   profileList(): ProfileInfo[] {
-    return describeProfiles(this.profiles, this.sessionEnv({}).PATH);
+    return describeProfiles(this.profiles, (profile) => this.sessionEnv(profile.env).PATH);
   }
 
   events(limit: number): LedgerEvent[] {

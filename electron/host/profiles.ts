@@ -104,12 +104,13 @@ export function findProfile(profiles: Profile[], name: string): Profile {
   return profile;
 }
 
-export function describeProfiles(profiles: Profile[], envPath: string | undefined = process.env.PATH): ProfileInfo[] {
+/** `pathFor` gives the PATH a profile's command would be looked up in (its own env may set one). */
+export function describeProfiles(profiles: Profile[], pathFor: (profile: Profile) => string | undefined): ProfileInfo[] {
   return profiles.map((p) => ({
     name: p.name,
     label: p.label,
     command: p.command,
     args: p.args,
-    available: resolveCommand(p.command, envPath) !== null,
+    available: resolveCommand(p.command, pathFor(p)) !== null,
   }));
 }
