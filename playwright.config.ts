@@ -1,13 +1,7 @@
-import fs from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, assertChromium } from './e2e/support/chromium';
 
-/** Debian's Chromium; Playwright's own browser download cannot run on these machines. */
-const chromium = process.env.LINGER_CHROMIUM ?? '/usr/bin/chromium';
-if (!fs.existsSync(chromium)) {
-  throw new Error(
-    `No Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set LINGER_CHROMIUM to a Chromium or Chrome binary.`,
-  );
-}
+assertChromium();
 
 /**
  * End-to-end tests. Browser mode runs the real host and the real renderer in Debian's
@@ -36,16 +30,8 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          executablePath: chromium,
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          executablePath: CHROMIUM_PATH,
+          args: CHROMIUM_ARGS,
         },
       },
     },

@@ -5,19 +5,10 @@
  */
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium';
 import { startE2eServer, type E2eServer } from '../e2e/support/server';
 import { MB } from './stats';
 import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES, floodCommand, floodOutputBytes } from './workload';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface App {
   server: E2eServer;
@@ -28,7 +19,7 @@ export interface App {
 
 export async function openApp(): Promise<App> {
   const server = await startE2eServer();
-  const browser = await chromium.launch({ executablePath: process.env.LINGER_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${server.origin}/?token=${server.token}&e2e=1`);
   return {

@@ -3,9 +3,11 @@
  * printed as a table. Throughput is a ratio against raw node-pty measured in the same run,
  * alternating the two so drift in the machine's load hits both alike.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { echoLatenciesMs, e2eThroughputMbps, floodPeakRssMb, openApp, reattachMs } from './browser';
 import { memoryPerDetachedSessionMb, sweepMs } from './host';
 import { rawThroughputMbps } from './raw';
@@ -37,15 +39,26 @@ const GOALS: Goal[] = [
 const value = (v: Summary | number) => (typeof v === 'number' ? v : v.median);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/**
+ * RSS is a process-wide figure and freed memory stays with the allocator, so each memory
+ * measure gets a process of its own: neither can borrow what the other left behind.
+ */
+function memoryInFreshProcess(mode: 'hibernated' | 'live'): number {
+  const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), MEMORY_FLAG, mode], { encoding: 'utf8' });
+  return round(Number(out.trim().split('\n').at(-1)));
+}
+
+const MEMORY_FLAG = '--memory-only';
+
 async function main(): Promise<void> {
   const started = Date.now();
   const results: Record<string, unknown> = {};
 
-  log(`Host: memory per detached session over ${MEMORY_SESSIONS} sessions…`);
-  results.mem_per_detached_session_mb = round(await memoryPerDetachedSessionMb(MEMORY_SESSIONS, 'hibernated'));
-  results.mem_per_live_detached_session_mb = round(await memoryPerDetachedSessionMb(MEMORY_SESSIONS, 'live'));
+  log(`Host: memory per detached session over ${MEMORY_SESSIONS} sessions, each in a fresh process…`);
+  results.mem_per_detached_session_mb = memoryInFreshProcess('hibernated');
+  results.mem_per_live_detached_session_mb = memoryInFreshProcess('live');
   log(`Host: one sweep over ${SWEEP_SESSIONS} sessions…`);
-  results.sweep_1000_ms = summarize(await sweepMs(SWEEP_SESSIONS, 21));
+  results.sweep_1000_ms = summarize(await sweepMs(SWEEP_SESSIONS, 51));
 
   const app = await openApp();
   try {
@@ -109,7 +122,11 @@ async function main(): Promise<void> {
   log(`\nWritten to ${file} in ${results.duration_seconds} s.`);
 }
 
-main().then(
+const memoryOnly = process.argv.indexOf(MEMORY_FLAG);
+(memoryOnly >= 0
+  ? memoryPerDetachedSessionMb(MEMORY_SESSIONS, process.argv[memoryOnly + 1] as 'hibernated' | 'live').then((mb) => log(String(mb)))
+  : main()
+).then(
   () => process.exit(0),
   (err) => {
     console.error(err);
