@@ -8,12 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { findElectronBinary } from '../scripts/start-electron.mjs';
+import { ELECTRON_SKIP_REASON } from './support/electron';
 import { activeSessionId, expectPrompt, openPanel, processAlive, rowFor, run, screen, tabFor } from './renderer-support';
 
 const binary = findElectronBinary();
 const hasElectronBinary = binary !== null;
-
-test.skip(!hasElectronBinary, 'Electron binary not installed: run `npx install-electron` (or set ELECTRON_OVERRIDE_DIST_PATH) to run the desktop journeys');
+test.skip(!hasElectronBinary, ELECTRON_SKIP_REASON);
 
 let app: ElectronApplication;
 let page: Page;

@@ -2,9 +2,13 @@
  * Two browser-mode servers for the whole run: the default one, and one with a 3 s TTL and a
  * 1 s sweep for the expiry journeys. Workers find them through the environment.
  */
+import { findElectronBinary } from '../scripts/start-electron.mjs';
+import { ELECTRON_SKIP_REASON } from './support/electron';
 import { startE2eServer } from './support/server';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // The list reporter shows a skipped test as a bare dash: say once why the desktop ones are.
+  if (findElectronBinary() === null) console.log(`[electron] specs skipped: ${ELECTRON_SKIP_REASON}`);
   const [main, shortTtl] = await Promise.all([
     startE2eServer(),
     startE2eServer({ LINGER_SESSION_TTL_SECONDS: '3', LINGER_CLEANUP_INTERVAL_SECONDS: '1' }),
