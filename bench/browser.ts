@@ -42,12 +42,30 @@ async function activeSession(page: Page): Promise<string> {
 
 const screen = (page: Page, id: string) => page.evaluate((sid) => window.__lingerTest?.screen(sid) ?? '', id);
 
+/**
+ * Resolves once the tab's screen matches `pattern`, checked in the page each time xterm.js has
+ * parsed output: polling from here would cost the very renderer being measured.
+ */
 async function waitForScreen(page: Page, id: string, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!pattern.test(await screen(page, id))) {
-    if (Date.now() > deadline) throw new Error(`screen never matched ${pattern}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await page.evaluate(
+    ({ sid, source, flags, ms }) =>
+      new Promise<void>((resolve, reject) => {
+        const hooks = window.__lingerTest!;
+        const matches = () => new RegExp(source, flags).test(hooks.screen(sid));
+        if (matches()) return resolve();
+        const dispose = hooks.onWriteParsed(sid, () => {
+          if (!matches()) return;
+          clearTimeout(timer);
+          dispose();
+          resolve();
+        });
+        const timer = setTimeout(() => {
+          dispose();
+          reject(new Error(`screen never matched /${source}/${flags}`));
+        }, ms);
+      }),
+    { sid: id, source: pattern.source, flags: pattern.flags, ms: timeoutMs },
+  );
 }
 
 /**
