@@ -13,12 +13,13 @@ import { startServer } from './web/server';
 /** The seed's port, so its scripts find us where they found it. */
 const DEFAULT_PORT = 8010;
 
+/** `--port N`, else LINGER_PORT, else the seed's port; a bad value stops start-up with what to give. */
 function parsePort(argv: string[]): number {
   const at = argv.indexOf('--port');
-  if (at < 0) return Number(process.env.LINGER_PORT ?? DEFAULT_PORT);
-  const port = Number(argv[at + 1]);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port takes a number from 0 to 65535 (0 picks a free port); got "${argv[at + 1] ?? ''}".`);
+  const [raw, source] = at >= 0 ? [argv[at + 1] ?? '', '--port'] : [process.env.LINGER_PORT ?? String(DEFAULT_PORT), 'LINGER_PORT'];
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    console.error(`${source} takes a number from 0 to 65535 (0 picks a free port); got "${raw}".`);
     process.exit(2);
   }
   return port;
