@@ -17,6 +17,9 @@ export const MAX_DIMENSION = 1000;
  */
 export const MAX_WRITE_CHARS = 8 * 1024 * 1024;
 
+/** What `start` runs when no profile is named: the user's shell. */
+export const DEFAULT_PROFILE = 'shell';
+
 /** `read`'s default and ceiling (the seed's `max_chars`). */
 export const DEFAULT_READ_CHARS = 4000;
 export const MAX_READ_CHARS = 1_000_000;

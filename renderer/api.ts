@@ -2,7 +2,7 @@
  * The one `LingerApi` the renderer holds: the preload's `window.linger` under Electron, else a
  * WebSocket client to browser mode on the page's own host.
  */
-import type { HostEvent, LingerApi, Reply, RequestName, RequestParams, ResponseMap } from '../electron/contract';
+import type { HostEvent, LingerApi, RequestName, RequestParams, ResponseMap } from '../electron/contract';
 import { WsClient, socketUrl, toError, type ConnectionInfo, type RendererApi } from './ws-client';
 
 declare global {
@@ -19,24 +19,18 @@ export function createApi(): RendererApi {
 }
 
 /**
- * Electron flattens thrown errors to strings across IPC and contextBridge, so a typed error
- * travels as a `Reply` envelope. Accept the preload handing over either the envelope or the
- * bare result: no result type in `ResponseMap` has an `ok` field, so the two cannot be confused.
+ * Electron flattens thrown errors to strings across IPC and contextBridge, so the preload
+ * unwraps the `Reply` envelope and rejects with a plain `{code, message}`; make it an Error again.
  */
 function fromPreload(linger: LingerApi): RendererApi {
   return {
     async request<K extends RequestName>(method: K, params: RequestParams<K>): Promise<ResponseMap[K]> {
-      let value: unknown;
+      // The preload has already unwrapped the IPC reply; a failure arrives as {code, message}.
       try {
-        value = await linger.request(method, params);
+        return await linger.request(method, params);
       } catch (err) {
         throw toError(err);
       }
-      if (isReply(value)) {
-        if (value.ok) return value.result as ResponseMap[K];
-        throw toError(value.error);
-      }
-      return value as ResponseMap[K];
     },
     onEvent: (listener: (event: HostEvent) => void) => linger.onEvent(listener),
     ack: (sessionId: string, chars: number) => linger.ack(sessionId, chars),
@@ -49,8 +43,3 @@ function fromPreload(linger: LingerApi): RendererApi {
   };
 }
 
-function isReply(value: unknown): value is Reply<unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (v.ok === true && 'result' in v) || (v.ok === false && 'error' in v);
-}

@@ -4,7 +4,7 @@
  * terminal views (one per open tab) and every subscription it makes; `start()` returns the
  * disposer for all of them.
  */
-import type { HostEvent, ProfileInfo, SessionRow } from '../electron/contract';
+import { DEFAULT_PROFILE, type HostEvent, type ProfileInfo, type SessionRow } from '../electron/contract';
 import { PREFS_KEY, TABS_KEY, parseTabs, restorableTabs, saveJson, serializeTabs, type KeyValueStore, type Theme } from './persist';
 import type { ShortcutAction } from './shortcuts';
 import { pushToast, setPrefs, updateTabs, type AppStore } from './store';
@@ -34,7 +34,6 @@ import { TerminalView, estimateSize } from './terminal-view';
 import { terminalTheme } from './theme';
 import type { ConnectionInfo, RendererApi } from './ws-client';
 
-const DEFAULT_PROFILE = 'shell';
 const FALLBACK_PROFILE: ProfileInfo = { name: DEFAULT_PROFILE, label: 'Shell', command: '', args: [], available: true };
 
 /** How many ledger events the activity list shows. */

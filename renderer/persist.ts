@@ -3,7 +3,7 @@
  * The sessions themselves live in the host; on start the renderer re-attaches the tabs whose
  * sessions still exist and drops the rest.
  */
-import type { Stats } from '../electron/contract';
+import { DEFAULT_PROFILE, type Stats } from '../electron/contract';
 import { createTab, type Tab, type TabsState } from './tabs';
 
 /** Bump when the stored shape changes; an unknown version is ignored rather than misread. */
@@ -62,7 +62,7 @@ export function parseTabs(raw: string | null): StoredTabs | null {
     if (!isRecord(t) || typeof t.sessionId !== 'string' || !t.sessionId) continue;
     tabs.push({
       sessionId: t.sessionId,
-      profile: typeof t.profile === 'string' ? t.profile : 'shell',
+      profile: typeof t.profile === 'string' ? t.profile : DEFAULT_PROFILE,
       title: typeof t.title === 'string' ? t.title : '',
       customName: typeof t.customName === 'string' && t.customName ? t.customName : null,
     });

@@ -1,7 +1,7 @@
 /**
  * `window.__lingerTest` for e2e tests and outside checks, exposed only when asked for:
- * `?e2e=1` in the page URL (browser mode, or Electron loading the page with it), or a preload
- * that marks the API with `e2e: true`.
+ * `?e2e=1` in the page URL (browser mode; the desktop app loads its page with it when
+ * LINGER_E2E=1).
  */
 import type { LingerTestHooks } from '../electron/contract';
 import type { SessionController } from './controller';
@@ -13,9 +13,7 @@ declare global {
 }
 
 export function e2eRequested(): boolean {
-  if (new URLSearchParams(window.location.search).get('e2e') === '1') return true;
-  const linger = window.linger as { e2e?: unknown } | undefined;
-  return linger?.e2e === true;
+  return new URLSearchParams(window.location.search).get('e2e') === '1';
 }
 
 /** Installs the hooks; returns their disposer. */

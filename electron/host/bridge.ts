@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import {
+  DEFAULT_PROFILE,
   LingerError,
   type HostEvent,
   type LedgerEvent,
@@ -18,7 +19,7 @@ import type { HostConfig } from './config';
 import type { Ledger } from './ledger';
 import { reportFailure } from './log';
 import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifecycle';
-import { DEFAULT_PROFILE, assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
+import { assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
 import { PtySession, unknownSession, type ViewSink } from './session';
 
 /** Views get stats this often, so age/idle/expires tick once a second; quiet mirrors hibernate on the same beat. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { LingerError, type ProfileInfo } from '../contract';
+import { DEFAULT_PROFILE, LingerError, type ProfileInfo } from '../contract';
 
 export interface Profile {
   name: string;
@@ -12,8 +12,6 @@ export interface Profile {
   env: Record<string, string>;
   cwd?: string;
 }
-
-export const DEFAULT_PROFILE = 'shell';
 
 /** The built-ins: the user's shell, and the seed's `claude-code` tool. */
 export function builtinProfiles(env: NodeJS.ProcessEnv = process.env): Profile[] {
