@@ -20,11 +20,14 @@ export const MAX_WRITE_CHARS = 8 * 1024 * 1024;
 /** What `start` runs when no profile is named: the user's shell. */
 export const DEFAULT_PROFILE = 'shell';
 
-/** `read`'s default and ceiling (the seed's `max_chars`). */
+/**
+ * `read`'s default (the seed's `max_chars`) and ceiling: a million characters is more than a
+ * 1000-line scrollback at any sane width, so the ceiling only stops a typo from allocating gigabytes.
+ */
 export const DEFAULT_READ_CHARS = 4000;
 export const MAX_READ_CHARS = 1_000_000;
 
-/** How many ledger events one `events` request may return. */
+/** Events one `events` request may return: the activity list shows far fewer; the host keeps this many in memory. */
 export const MAX_EVENTS_LIMIT = 1000;
 
 // ---------------------------------------------------------------------------------------------

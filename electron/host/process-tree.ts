@@ -5,8 +5,13 @@
  */
 import fs from 'node:fs';
 
-/** How often `terminateSession` looks whether the processes are gone. */
+/**
+ * How soon `terminateSession` first looks whether the processes are gone: a shell that honours
+ * SIGHUP is gone within a few ms, and Stop should feel instant. Later looks back off to
+ * POLL_MAX_MS, so a HUP-ignorer's grace period costs a dozen scans of the process table, not 120.
+ */
 const POLL_MS = 25;
+const POLL_MAX_MS = 250;
 /** After SIGKILL a process is gone in microseconds; this only bounds a kernel that lags. */
 const AFTER_KILL_WAIT_MS = 2000;
 
@@ -68,11 +73,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 async function waitUntilGone(sid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  await sleep(POLL_MS);
+  let pause = POLL_MS;
+  await sleep(pause);
   for (;;) {
     if (sessionMembers(sid).length === 0) return true;
-    if (Date.now() >= deadline) return false;
-    await sleep(POLL_MS);
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    pause = Math.min(pause * 2, POLL_MAX_MS);
+    await sleep(Math.min(pause, left));
   }
 }
 
