@@ -9,8 +9,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HostEvent, Reply, RequestName } from '../contract';
 import { IPC_CHANNELS } from '../contract';
-import type { IpcEventLike, IpcMainLike } from '../ipc';
-import type { FrameLike, WebContentsLike } from '../views';
+import { appUrlMatcher } from '../app-url';
+import { createHarness, type Harness } from '../host/__tests__/harness';
+import { registerIpc, type IpcEventLike, type IpcMainLike } from '../ipc';
+import { ViewRegistry, type FrameLike, type WebContentsLike } from '../views';
 
 export const RENDERER_DIR = path.resolve('/opt/linger/dist/renderer');
 export const APP_URL = pathToFileURL(path.join(RENDERER_DIR, 'index.html')).href;
@@ -173,4 +175,37 @@ export class FakeIpcRenderer {
   listenerCount(channel: string): number {
     return this.webContents.renderer.listenerCount(channel);
   }
+}
+
+/** The IPC layer registered over a real host (real PtyBridge, hermetic bash), as main.ts wires it. */
+export interface IpcStage {
+  h: Harness;
+  ipcMain: FakeIpcMain;
+  views: ViewRegistry;
+  /** Removes the IPC handlers (what main.ts's disposer does); `close` does it too. */
+  unregister(): void;
+  close(): Promise<void>;
+}
+
+export function createIpcStage(): IpcStage {
+  const h = createHarness();
+  const ipcMain = new FakeIpcMain();
+  const isAppUrl = appUrlMatcher(RENDERER_DIR);
+  const views = new ViewRegistry(h.bridge, isAppUrl);
+  let dispose: (() => void) | null = registerIpc({ ipcMain, bridge: h.bridge, views, isAppUrl });
+  const unregister = () => {
+    dispose?.();
+    dispose = null;
+  };
+  return {
+    h,
+    ipcMain,
+    views,
+    unregister,
+    async close() {
+      unregister();
+      views.dispose();
+      await h.close();
+    },
+  };
 }

@@ -4,32 +4,25 @@
  */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { IPC_CHANNELS, REQUEST_NAMES, type AttachResult, type Reply, type SessionRow, type Stats } from '../contract';
-import { appUrlMatcher } from '../app-url';
-import { registerIpc } from '../ipc';
-import { ViewRegistry } from '../views';
-import { HERMETIC_BASH, createHarness, waitFor, type Harness } from '../host/__tests__/harness';
+import type { ViewRegistry } from '../views';
+import { HERMETIC_BASH, waitFor, type Harness } from '../host/__tests__/harness';
 import { FLOW_HIGH_WATERMARK_CHARS } from '../host/flow';
-import { APP_URL, FakeFrame, FakeIpcMain, FakeWebContents, RENDERER_DIR } from './electron-double';
+import { APP_URL, FakeFrame, FakeWebContents, createIpcStage, type FakeIpcMain, type IpcStage } from './electron-double';
 
+let stage: IpcStage;
 let h: Harness;
 let ipcMain: FakeIpcMain;
 let views: ViewRegistry;
-let unregister: () => void;
 
 beforeEach(() => {
-  h = createHarness();
-  ipcMain = new FakeIpcMain();
-  const isAppUrl = appUrlMatcher(RENDERER_DIR);
-  views = new ViewRegistry(h.bridge, isAppUrl);
-  unregister = registerIpc({ ipcMain, bridge: h.bridge, views, isAppUrl });
+  stage = createIpcStage();
+  ({ h, ipcMain, views } = stage);
 });
 
 afterEach(async () => {
   // Nothing may throw across IPC, whatever a test sent.
   expect(ipcMain.thrown).toEqual([]);
-  unregister();
-  views.dispose();
-  await h.close();
+  await stage.close();
 });
 
 function window(): FakeWebContents {
@@ -56,10 +49,9 @@ function rowOf(id: string) {
 test('every request name has a handler, and the disposer removes them all', () => {
   expect(ipcMain.channels().sort()).toEqual(REQUEST_NAMES.map((n) => IPC_CHANNELS.request[n]).sort());
   expect(ipcMain.listenerCount(IPC_CHANNELS.ack)).toBe(1);
-  unregister();
+  stage.unregister();
   expect(ipcMain.channels()).toEqual([]);
   expect(ipcMain.listenerCount(IPC_CHANNELS.ack)).toBe(0);
-  unregister = registerIpc({ ipcMain, bridge: h.bridge, views, isAppUrl: appUrlMatcher(RENDERER_DIR) });
 });
 
 test('start, attach, write: echo hello comes back as data to that page, and read sees it', async () => {

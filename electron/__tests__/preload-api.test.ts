@@ -1,38 +1,24 @@
 /** The preload's `window.linger`, from the page through the IPC layer to the real host. */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { IPC_CHANNELS, type HostEvent, type LingerApi, type MenuCommand } from '../contract';
-import { appUrlMatcher } from '../app-url';
-import { registerIpc } from '../ipc';
 import { createLingerApi } from '../preload-api';
-import { ViewRegistry } from '../views';
-import { HERMETIC_BASH, createHarness, waitFor, type Harness } from '../host/__tests__/harness';
-import { FakeIpcMain, FakeIpcRenderer, FakeWebContents, RENDERER_DIR } from './electron-double';
+import { HERMETIC_BASH, waitFor } from '../host/__tests__/harness';
+import { FakeIpcRenderer, FakeWebContents, createIpcStage, type IpcStage } from './electron-double';
 
-let h: Harness;
-let ipcMain: FakeIpcMain;
-let views: ViewRegistry;
-let unregister: () => void;
+let stage: IpcStage;
 let page: FakeWebContents;
 let ipcRenderer: FakeIpcRenderer;
 let linger: Required<LingerApi>;
 
 beforeEach(() => {
-  h = createHarness();
-  ipcMain = new FakeIpcMain();
-  const isAppUrl = appUrlMatcher(RENDERER_DIR);
-  views = new ViewRegistry(h.bridge, isAppUrl);
-  unregister = registerIpc({ ipcMain, bridge: h.bridge, views, isAppUrl });
+  stage = createIpcStage();
   page = new FakeWebContents();
-  views.track(page);
-  ipcRenderer = new FakeIpcRenderer(ipcMain, page);
+  stage.views.track(page);
+  ipcRenderer = new FakeIpcRenderer(stage.ipcMain, page);
   linger = createLingerApi(ipcRenderer);
 });
 
-afterEach(async () => {
-  unregister();
-  views.dispose();
-  await h.close();
-});
+afterEach(() => stage.close());
 
 test('exposes exactly the contract: request, onEvent, ack, onMenuCommand — all functions', () => {
   expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'request']);
@@ -81,7 +67,7 @@ test('ack goes to the ack channel; menu commands reach onMenuCommand until unsub
   const acks: unknown[][] = [];
   const ipcMainSide = (_event: unknown, ...args: unknown[]) => acks.push(args);
   // Listen beside the real handler: what the page sent, as sent.
-  ipcMain.on(IPC_CHANNELS.ack, ipcMainSide);
+  stage.ipcMain.on(IPC_CHANNELS.ack, ipcMainSide);
   linger.ack('some-session', 1234);
   expect(acks).toEqual([['some-session', 1234]]);
 
