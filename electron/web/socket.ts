@@ -14,11 +14,27 @@ import {
 import type { PtyBridge } from '../host/bridge';
 import { createDispatch } from '../host/dispatch';
 
+/**
+ * The bridge hands the same event object to every client (the once-a-second stats push goes to
+ * all of them), so each event is serialized once, however many sockets it goes to.
+ */
+const serializedEvents = new WeakMap<HostEvent, string>();
+
+function eventFrame(event: HostEvent): string {
+  let text = serializedEvents.get(event);
+  if (text === undefined) {
+    text = JSON.stringify({ kind: 'event', event } satisfies ServerFrame);
+    serializedEvents.set(event, text);
+  }
+  return text;
+}
+
 export function serveSocket(bridge: PtyBridge, socket: WebSocket): void {
-  const send = (frame: ServerFrame) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  const sendText = (text: string) => {
+    if (socket.readyState === socket.OPEN) socket.send(text);
   };
-  const client = bridge.connect((event: HostEvent) => send({ kind: 'event', event }));
+  const send = (frame: ServerFrame) => sendText(JSON.stringify(frame));
+  const client = bridge.connect((event: HostEvent) => sendText(eventFrame(event)));
   const dispatch = createDispatch(bridge, client.id);
 
   socket.on('message', (raw: RawData, isBinary: boolean) => {
