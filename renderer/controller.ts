@@ -192,7 +192,6 @@ export class SessionController {
 
   togglePanel(open = !this.store.getState().prefs.panelOpen): void {
     setPrefs(this.store, { panelOpen: open });
-    if (open) void this.refreshEvents();
   }
 
   setTheme(theme: Theme): void {
