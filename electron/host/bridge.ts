@@ -17,9 +17,11 @@ import {
 } from '../contract';
 import type { HostConfig } from './config';
 import type { Ledger } from './ledger';
+import type { SessionWatch } from './guardian';
 import { reportFailure } from './log';
 import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifecycle';
 import { assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
+import { sessionMembers } from './process-tree';
 import { PtySession, unknownSession, type ViewSink } from './session';
 
 /** Views get stats this often, so age/idle/expires tick once a second; quiet mirrors hibernate on the same beat. */
@@ -41,6 +43,8 @@ export interface BridgeOptions {
   /** The environment sessions inherit (defaults to this process's). */
   env?: NodeJS.ProcessEnv;
   now?: () => number;
+  /** Told of every session's process group, to end them if the host dies without a word (guardian.ts). */
+  watch?: SessionWatch;
 }
 
 export type StopReason = 'user' | 'shutdown';
@@ -51,6 +55,7 @@ export class PtyBridge {
   private readonly profiles: Profile[];
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: () => number;
+  private readonly watch: SessionWatch | undefined;
   private readonly sessions = new Map<string, PtySession>();
   private readonly clients = new Map<string, ViewSink>();
   private readonly statsListeners = new Set<(stats: Stats) => void>();
@@ -70,6 +75,7 @@ export class PtyBridge {
     this.profiles = options.profiles;
     this.env = options.env ?? process.env;
     this.now = options.now ?? Date.now;
+    this.watch = options.watch;
   }
 
   // -- requests ------------------------------------------------------------------------------
@@ -110,12 +116,14 @@ export class PtyBridge {
           row: (s) => toRow(s.facts(), this.now(), this.config.sessionTtlSeconds),
           changed: () => this.scheduleChange(),
           exited: (s) => this.onExited(s),
+          closed: (s) => this.onClosed(s),
         },
       );
     } catch (err) {
       throw new LingerError('SPAWN_FAILED', `Could not start "${command}": ${(err as Error).message}. Check the command and try again.`);
     }
     this.sessions.set(id, session);
+    this.watch?.watch(session.pid);
     this.ledger.append('pty_session_started', id, {
       profile: profile.name,
       command,
@@ -146,6 +154,8 @@ export class PtyBridge {
       sink,
       () => this.clients.has(clientId) && this.sessions.get(sessionId) === session && this.attachGenerations.get(key) === generation,
     );
+    // Stopped while the screen settled: say so, or the view waits for a snapshot that never comes.
+    if (!attached && this.sessions.get(sessionId) !== session) throw unknownSession(sessionId);
     if (attached && !already) this.ledger.append('pty_session_attached', sessionId, { client: clientId, views: session.attachedViews });
     return this.row(session);
   }
@@ -367,6 +377,7 @@ export class PtyBridge {
       return await ending;
     } finally {
       this.ending.delete(session);
+      this.watch?.release(session.pid);
     }
   }
 
@@ -379,6 +390,14 @@ export class PtyBridge {
     if (!this.sessions.has(session.id)) return;
     this.ledger.append('pty_session_exited', session.id, { exit_code: session.exitCode, signal: session.exitSignal });
     this.scheduleChange();
+  }
+
+  /**
+   * The wrapper has been reaped. Its id stays watched only while processes it left (a `nohup`
+   * job) still hold it; with none, the kernel may give the number to an unrelated process.
+   */
+  private onClosed(session: PtySession): void {
+    if (sessionMembers(session.pid).length === 0) this.watch?.release(session.pid);
   }
 
   private sessionEnv(extra: Record<string, string>): Record<string, string> {

@@ -4,6 +4,7 @@
  */
 import { PtyBridge } from './bridge';
 import { loadConfig, type HostConfig } from './config';
+import { Guardian } from './guardian';
 import { Ledger } from './ledger';
 import { loadProfiles } from './profiles';
 
@@ -30,7 +31,8 @@ export function createHost(options: HostOptions): Host {
   const env = options.env ?? process.env;
   const config = loadConfig(env, {}, options.fallbackDataDir);
   const ledger = new Ledger({ dir: config.dataDir });
-  const bridge = new PtyBridge({ config, ledger, profiles: loadProfiles(config.dataDir, env), env });
+  const guardian = new Guardian(config.killGraceMs);
+  const bridge = new PtyBridge({ config, ledger, profiles: loadProfiles(config.dataDir, env), env, watch: guardian });
   const stopLoops = bridge.run();
   ledger.append('app_started', undefined, { mode: options.mode, pid: process.pid, data_dir: config.dataDir });
 
@@ -45,6 +47,7 @@ export function createHost(options: HostOptions): Host {
       clearTimeout(timer);
       bridge.killAllNow();
       bridge.dispose();
+      guardian.dispose();
       ledger.close();
     })());
 

@@ -13,6 +13,7 @@ import type { SessionFacts } from './lifecycle';
 import { ScreenMirror } from './mirror';
 import { reportFailure } from './log';
 import { killSessionNow, signalProcess, terminateSession } from './process-tree';
+import { PtyInput, type PtyMaster } from './pty-input';
 
 /** The mirror acks like a view, so a detached flood is paced by the mirror's parsing. */
 const MIRROR_CONSUMER = 'mirror';
@@ -51,6 +52,8 @@ export interface SessionHooks {
   changed(session: PtySession): void;
   /** The process ended; every byte it wrote has already gone to the mirror and the views. */
   exited(session: PtySession): void;
+  /** The wrapper (the session's leader) has been reaped. */
+  closed(session: PtySession): void;
 }
 
 export class PtySession {
@@ -66,6 +69,7 @@ export class PtySession {
   rows: number;
 
   private readonly pty: pty.IPty;
+  private readonly input: PtyInput;
   private readonly mirror: ScreenMirror;
   private readonly batcher: DataBatcher;
   private readonly flow: FlowControl;
@@ -103,6 +107,7 @@ export class PtySession {
       cwd: spec.cwd,
       env: spec.env,
     });
+    this.input = new PtyInput(masterOf(this.pty), spec.id);
     this.disposers.push(
       this.pty.onData((chunk) => this.onPtyData(chunk)),
       this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal ?? 0)),
@@ -111,6 +116,16 @@ export class PtySession {
 
   get pid(): number {
     return this.pty.pid;
+  }
+
+  /** Input accepted but not yet read by the program. */
+  get pendingInput(): number {
+    return this.input.pending;
+  }
+
+  /** write(2)s made for input, for tests that check a stuck program does not make us spin. */
+  get inputAttempts(): number {
+    return this.input.attempts;
   }
 
   get attachedViews(): number {
@@ -193,9 +208,9 @@ export class PtySession {
       );
     }
     this.touch();
-    // node-pty queues the write and feeds it to the kernel as the pty accepts it, so a
-    // multi-megabyte paste arrives whole however slowly the program reads.
-    if (data) this.pty.write(data);
+    // Queued and fed to the kernel as the pty accepts it, so a multi-megabyte paste arrives
+    // whole however slowly the program reads (pty-input.ts).
+    this.input.write(data);
   }
 
   resize(cols: number, rows: number): void {
@@ -210,16 +225,22 @@ export class PtySession {
 
   async read(maxChars: number): Promise<string> {
     this.touch();
-    this.batcher.flush();
-    await this.mirror.settled();
+    await this.settledMirror();
     return this.mirror.text(maxChars);
   }
 
   /** Serialized screen, for tests and benchmarks that inspect the mirror directly. */
   async snapshot(): Promise<string> {
+    await this.settledMirror();
+    return this.mirror.serialize();
+  }
+
+  /** Everything output so far parsed; a session stopped meanwhile is unknown from then on. */
+  private async settledMirror(): Promise<void> {
+    if (this.disposed) throw unknownSession(this.id);
     this.batcher.flush();
     await this.mirror.settled();
-    return this.mirror.serialize();
+    if (this.disposed) throw unknownSession(this.id);
   }
 
   /** Hibernates the mirror if nobody has looked at or heard from this session for a while. */
@@ -255,6 +276,7 @@ export class PtySession {
     if (this.disposed) return;
     this.disposed = true;
     for (const d of this.disposers.splice(0)) d.dispose();
+    this.input.dispose();
     this.batcher.dispose();
     this.views.clear();
     this.mirror.dispose();
@@ -280,10 +302,12 @@ export class PtySession {
 
   private onPtyExit(exitCode: number, signal: number): void {
     this.ptyClosed = true;
+    this.input.dispose();
     // Without a marker the wrapper itself was killed (stop, or from outside the app).
     const rest = this.scanner.flush();
     if (rest) this.batcher.push(rest);
     this.finish(signal ? null : exitCode, signal || null).catch(reportFailure('reporting an exit'));
+    this.hooks.closed(this);
   }
 
   private async finish(exitCode: number | null, signal: number | null): Promise<void> {
@@ -309,6 +333,19 @@ export class PtySession {
 }
 
 const viewKey = (viewId: string) => `view:${viewId}`;
+
+/**
+ * node-pty keeps the master fd and the stream that owns it to itself; input needs both (see
+ * pty-input.ts). Checked at spawn so a node-pty that changes them fails loudly in tests.
+ */
+function masterOf(terminal: pty.IPty): PtyMaster {
+  const unix = terminal as unknown as { fd?: unknown; _socket?: { destroyed?: unknown } };
+  const socket = unix._socket;
+  if (typeof unix.fd !== 'number' || !socket || typeof socket.destroyed !== 'boolean') {
+    throw new Error('This node-pty does not expose its master fd; Linger needs node-pty 1.1 on a POSIX system.');
+  }
+  return { fd: unix.fd, isOpen: () => socket.destroyed !== true };
+}
 
 export function unknownSession(id: string): LingerError {
   return new LingerError(

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HostEvent } from '../../contract';
 import { PtyBridge } from '../bridge';
+import type { SessionWatch } from '../guardian';
 import { loadConfig, type HostConfig } from '../config';
 import { Ledger } from '../ledger';
 import { builtinProfiles } from '../profiles';
@@ -26,13 +27,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function createHarness(overrides: Partial<HostConfig> = {}, now?: () => number, hostEnv: Record<string, string> = {}): Harness {
+export function createHarness(
+  overrides: Partial<HostConfig> = {},
+  now?: () => number,
+  hostEnv: Record<string, string> = {},
+  watch?: SessionWatch,
+): Harness {
   const dataDir = tempDir();
   const home = tempDir('linger-home-');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, SHELL: '/bin/bash', PS1: '$ ', ...hostEnv };
   const config = loadConfig({}, { dataDir, ...overrides });
   const ledger = new Ledger({ dir: dataDir });
-  const bridge = new PtyBridge({ config, ledger, profiles: builtinProfiles(env), env, ...(now ? { now } : {}) });
+  const bridge = new PtyBridge({ config, ledger, profiles: builtinProfiles(env), env, ...(now ? { now } : {}), ...(watch ? { watch } : {}) });
   const events: HostEvent[] = [];
   const client = bridge.connect((event) => events.push(event));
   return {
