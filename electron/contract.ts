@@ -186,6 +186,8 @@ export interface Stats {
   /** Rows the next sweep will end. */
   stale: number;
   ttl_seconds: number;
+  /** Set while the ledger cannot be written: what is wrong and what to do. Sessions keep working. */
+  ledger_problem: string | null;
   sessions: SessionRow[];
 }
 
@@ -215,6 +217,8 @@ export const LEDGER_EVENT_TYPES = [
   'pty_session_exited',
   'pty_session_stopped',
   'pty_session_cleaned',
+  /** Written when a failing ledger recovers: how many events its bounded memory had to drop. */
+  'ledger_events_dropped',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 

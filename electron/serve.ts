@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import { createHost } from './host/host';
+import { StartupError } from './host/startup';
 import { newToken } from './web/auth';
 import { startServer } from './web/server';
 
@@ -32,7 +33,14 @@ async function main(): Promise<void> {
     console.error(`The renderer is not built (${rendererDir} is missing). Run "npm run serve", which builds it first.`);
     process.exit(1);
   }
-  const host = createHost({ mode: 'browser' });
+  let host;
+  try {
+    host = createHost({ mode: 'browser' });
+  } catch (err) {
+    // A setting or folder the user can fix gets one sentence; anything else is a bug, with its stack.
+    console.error(err instanceof StartupError ? err.message : err);
+    process.exit(1);
+  }
   // Last resort if something exits the process without the orderly shutdown below.
   process.on('exit', () => host.bridge.killAllNow());
   process.on('uncaughtException', (err) => console.error('Linger: unexpected error (still running):', err));

@@ -124,6 +124,7 @@ const EVENT_LABELS: Record<LedgerEvent['type'], string> = {
   pty_session_exited: 'exited',
   pty_session_stopped: 'stopped',
   pty_session_cleaned: 'cleaned',
+  ledger_events_dropped: 'ledger events dropped',
 };
 
 /** Newest first, with the local time of day. */

@@ -201,11 +201,13 @@ export class PtyBridge {
   }
 
   stats(): Stats {
-    return buildStats(
+    const stats = buildStats(
       [...this.sessions.values()].map((s) => s.facts()),
       this.now(),
       this.config.sessionTtlSeconds,
     );
+    stats.ledger_problem = this.ledger.problem;
+    return stats;
   }
 
   profileList(): ProfileInfo[] {

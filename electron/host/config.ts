@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { StartupError } from './startup';
 
 export interface HostConfig {
   /** A detached session idle longer than this is stale. */
@@ -32,7 +33,7 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, m
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${name}=${raw} is not a number from ${min} to ${max}. Fix or unset it and start Linger again.`);
+    throw new StartupError(`${name}=${raw} is not a number from ${min} to ${max}. Fix or unset it and start Linger again.`);
   }
   return value;
 }

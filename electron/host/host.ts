@@ -7,6 +7,7 @@ import { loadConfig, type HostConfig } from './config';
 import { Guardian } from './guardian';
 import { Ledger } from './ledger';
 import { loadProfiles } from './profiles';
+import { prepareDataDir } from './startup';
 
 /** Beyond the kill grace, what shutdown allows for SIGKILL and the ledger before giving up waiting. */
 const SHUTDOWN_SLACK_MS = 2000;
@@ -30,25 +31,31 @@ export interface HostOptions {
 export function createHost(options: HostOptions): Host {
   const env = options.env ?? process.env;
   const config = loadConfig(env, {}, options.fallbackDataDir);
+  prepareDataDir(config.dataDir);
+  const profiles = loadProfiles(config.dataDir, env);
   const ledger = new Ledger({ dir: config.dataDir });
   const guardian = new Guardian(config.killGraceMs);
-  const bridge = new PtyBridge({ config, ledger, profiles: loadProfiles(config.dataDir, env), env, watch: guardian });
+  const bridge = new PtyBridge({ config, ledger, profiles, env, watch: guardian });
   const stopLoops = bridge.run();
   ledger.append('app_started', undefined, { mode: options.mode, pid: process.pid, data_dir: config.dataDir });
 
   let stopping: Promise<void> | null = null;
+  // Each step runs whatever the one before it did: a failure must not leave sessions running.
   const shutdown = (reason: string) =>
     (stopping ??= (async () => {
-      ledger.append('app_stopping', undefined, { reason, sessions: bridge.stats().total_sessions });
-      stopLoops();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.killGraceMs + SHUTDOWN_SLACK_MS)));
-      await Promise.race([bridge.stopAll(), deadline]);
-      clearTimeout(timer);
-      bridge.killAllNow();
-      bridge.dispose();
-      guardian.dispose();
-      ledger.close();
+      try {
+        ledger.append('app_stopping', undefined, { reason, sessions: bridge.stats().total_sessions });
+        stopLoops();
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.killGraceMs + SHUTDOWN_SLACK_MS)));
+        await Promise.race([bridge.stopAll(), deadline]);
+        clearTimeout(timer);
+      } finally {
+        bridge.killAllNow();
+        bridge.dispose();
+        guardian.dispose();
+        ledger.close();
+      }
     })());
 
   return { config, ledger, bridge, shutdown };

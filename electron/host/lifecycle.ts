@@ -90,6 +90,7 @@ export function buildStats(all: Iterable<SessionFacts>, now: number, ttlSeconds:
     exited: 0,
     stale: 0,
     ttl_seconds: ttlSeconds,
+    ledger_problem: null,
     sessions: [],
   };
   for (const facts of all) {

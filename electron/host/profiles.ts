@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PROFILE, LingerError, type ProfileInfo } from '../contract';
+import { StartupError } from './startup';
 
 export interface Profile {
   name: string;
@@ -48,11 +49,11 @@ export function loadProfiles(dataDir: string, env: NodeJS.ProcessEnv = process.e
     try {
       parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new Error(`${file} is not valid JSON (${(err as Error).message}). Fix or remove it and start Linger again.`);
+      throw new StartupError(`${file} is not valid JSON (${(err as Error).message}). Fix or remove it and start Linger again.`);
     }
     const result = userProfileSchema.safeParse(parsed);
     if (!result.success) {
-      throw new Error(`${file} is not a list of profiles (${result.error.issues[0]?.message}). Fix or remove it.`);
+      throw new StartupError(`${file} is not a list of profiles (${result.error.issues[0]?.message}). Fix or remove it.`);
     }
     for (const p of result.data) byName.set(p.name, { ...p, label: p.label ?? p.name });
   }

@@ -33,6 +33,7 @@ export function stats(rows: SessionRow[], ttl = 300): Stats {
     exited: rows.filter((r) => r.state === 'exited').length,
     stale: 0,
     ttl_seconds: ttl,
+    ledger_problem: null,
     sessions: rows,
   };
 }

@@ -1,7 +1,7 @@
 /** The window: tab bar and toolbar, terminal panes, the sessions panel, toasts, shortcuts. */
 import { useEffect } from 'react';
 import { shortcutFor, SHORTCUT_HINTS } from '../shortcuts';
-import { ConnectionBanner } from './ConnectionBanner';
+import { ConnectionBanner, LedgerBanner } from './ConnectionBanner';
 import { Panes } from './Panes';
 import { SessionsPanel } from './SessionsPanel';
 import { TabBar } from './TabBar';
@@ -78,6 +78,7 @@ export function App() {
         </div>
       </header>
       <ConnectionBanner />
+      <LedgerBanner />
       <div className="workspace">
         <Panes />
         {panelOpen && <SessionsPanel />}

@@ -14,3 +14,14 @@ export function ConnectionBanner() {
     </div>
   );
 }
+
+/** The host cannot write its ledger: nothing is broken yet, but the user should free space. */
+export function LedgerBanner() {
+  const problem = useAppState((s) => s.stats?.ledger_problem ?? null);
+  if (!problem) return null;
+  return (
+    <div className="connection-banner ledger-problem" role="alert" data-testid="ledger-banner">
+      {problem}
+    </div>
+  );
+}

@@ -31,9 +31,10 @@ export function createHarness(
   overrides: Partial<HostConfig> = {},
   now?: () => number,
   hostEnv: Record<string, string> = {},
-  watch?: SessionWatch,
+  { watch, prepare }: { watch?: SessionWatch; prepare?: (dataDir: string) => void } = {},
 ): Harness {
   const dataDir = tempDir();
+  prepare?.(dataDir);
   const home = tempDir('linger-home-');
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, SHELL: '/bin/bash', PS1: '$ ', ...hostEnv };
   const config = loadConfig({}, { dataDir, ...overrides });

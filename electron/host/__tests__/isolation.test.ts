@@ -60,8 +60,7 @@ describe('input to a stopped session', () => {
     const errors = vi.spyOn(console, 'error');
     for (let round = 0; round < 3; round++) {
       const stuck = h.bridge.start(NOT_READING);
-      await h.bridge.attach(h.client.id, stuck.session_id);
-      await waitFor('raw mode', () => dataFor(h.events, stuck.session_id).includes('READY'));
+      await waitFor('raw mode', async () => (await h.bridge.read(stuck.session_id, 100)).includes('READY'));
       h.bridge.write(stuck.session_id, `LEAKED-INPUT-${round} `.repeat(30_000));
       expect(h.bridge.session(stuck.session_id).pendingInput).toBeGreaterThan(0);
       const stopping = h.bridge.stop(stuck.session_id);
@@ -82,8 +81,7 @@ describe('input to a program that does not read', () => {
   test(`is bounded at ${MAX_PENDING_INPUT_BYTES / 1024 / 1024} MB with a typed error, and waiting for it does not spin`, async () => {
     h = createHarness();
     const { session_id: id } = h.bridge.start(NOT_READING);
-    await h.bridge.attach(h.client.id, id);
-    await waitFor('raw mode', () => dataFor(h.events, id).includes('READY'));
+    await waitFor('raw mode', async () => (await h.bridge.read(id, 100)).includes('READY'));
     const chunk = 'x'.repeat(4 * 1024 * 1024);
     const outcomes: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -132,7 +130,7 @@ describe('requests racing a stop', () => {
 describe('a host that dies without a word', () => {
   test("its guardian ends every session it leaves, SIGHUP-ignorers included, once the host's end of the pipe closes", async () => {
     const guardian = new Guardian(500);
-    h = createHarness({ killGraceMs: 500 }, undefined, {}, guardian);
+    h = createHarness({ killGraceMs: 500 }, undefined, {}, { watch: guardian });
     const ignorer = h.bridge.start({ command: 'bash', args: ['--noprofile', '--norc', '-c', "trap '' HUP; exec sleep 1000"], cols: 80, rows: 24 });
     const interactive = h.bridge.start(shell);
     await h.bridge.attach(h.client.id, interactive.session_id);
