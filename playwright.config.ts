@@ -1,15 +1,15 @@
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, assertChromium } from './e2e/support/chromium';
-
-assertChromium();
+import { testChromium } from './e2e/support/chromium';
 
 /**
- * End-to-end tests. Browser mode runs the real host and the real renderer in Debian's
- * Chromium (Playwright's own browser download cannot run here). `npm run test:e2e` builds
- * first; global-setup starts the servers.
+ * End-to-end tests. Browser mode runs the real host and the real renderer in the Chromium
+ * e2e/support/chromium.ts resolves (a system one, or the one in the @sparticuz/chromium dev
+ * dependency). `npm run test:e2e` builds first; global-setup starts the servers.
  */
 export default defineConfig({
   testDir: 'e2e',
+  // Vitest's unit tests of the e2e support code live under e2e/ too.
+  testMatch: /\.spec\.ts$/,
   globalSetup: './e2e/global-setup.ts',
   // Real shells on a 2-core machine: two workers keep the UI responsive under test.
   workers: 2,
@@ -29,10 +29,7 @@ export default defineConfig({
       testIgnore: /electron\.spec\.ts/,
       use: {
         browserName: 'chromium',
-        launchOptions: {
-          executablePath: CHROMIUM_PATH,
-          args: CHROMIUM_ARGS,
-        },
+        launchOptions: testChromium().launchOptions,
       },
     },
     {

@@ -1,11 +1,11 @@
 /**
  * Measures through the whole path a user sees: browser mode (the built server, real host)
- * and the real renderer in Debian's Chromium. Timing happens in the page where it can, so
- * the benchmark's own round trips to Chromium are not counted.
+ * and the real renderer in the Chromium the e2e tests drive (e2e/support/chromium.ts). Timing
+ * happens in the page where it can, so the benchmark's own round trips to Chromium are not counted.
  */
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium';
+import { testChromium } from '../e2e/support/chromium';
 import { startE2eServer, type E2eServer } from '../e2e/support/server';
 import { MB } from './stats';
 import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES, floodCommand, floodOutputBytes } from './workload';
@@ -19,7 +19,7 @@ export interface App {
 
 export async function openApp(): Promise<App> {
   const server = await startE2eServer();
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch(testChromium().launchOptions);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(`${server.origin}/?token=${server.token}&e2e=1`);
   return {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testChromium } from '../e2e/support/chromium';
 import { echoLatenciesMs, e2eThroughputMbps, floodPeakRssMb, openApp, reattachMs } from './browser';
 import { memoryPerDetachedSessionMb, sweepMs } from './host';
 import { rawThroughputMbps } from './raw';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   results.sweep_1000_ms = summarize(await sweepMs(SWEEP_SESSIONS, 51));
 
   const app = await openApp();
+  const chromium = `Chromium ${app.browser.version()}, ${testChromium().description}`;
+  log(chromium);
   try {
     log(`Throughput: raw node-pty and end to end, ${RUNS} runs each, alternating…`);
     const raw: number[] = [];
@@ -98,6 +101,7 @@ async function main(): Promise<void> {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}`,
     memory_gb: round(os.totalmem() / 1024 ** 3, 1),
     node: process.version,
+    chromium,
     platform: `${os.platform()} ${os.release()}`,
     load_average_at_end: os.loadavg().map((v) => round(v, 2)),
   };

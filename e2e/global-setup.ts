@@ -3,10 +3,12 @@
  * 1 s sweep for the expiry journeys. Workers find them through the environment.
  */
 import { findElectronBinary } from '../scripts/start-electron.mjs';
+import { testChromium } from './support/chromium';
 import { ELECTRON_SKIP_REASON } from './support/electron';
 import { startE2eServer } from './support/server';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  console.log(`[chromium] ${testChromium().description}`);
   // The list reporter shows a skipped test as a bare dash: say once why the desktop ones are.
   if (findElectronBinary() === null) console.log(`[electron] specs skipped: ${ELECTRON_SKIP_REASON}`);
   const [main, shortTtl] = await Promise.all([
