@@ -6,11 +6,13 @@ import { findElectronBinary } from '../scripts/start-electron.mjs';
 import { testChromium } from './support/chromium';
 import { ELECTRON_SKIP_REASON } from './support/electron';
 import { startE2eServer } from './support/server';
+import { VIM_MISSING, VIM_SKIP_REASON } from './support/vim';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   console.log(`[chromium] ${testChromium().description}`);
   // The list reporter shows a skipped test as a bare dash: say once why the desktop ones are.
   if (findElectronBinary() === null) console.log(`[electron] specs skipped: ${ELECTRON_SKIP_REASON}`);
+  if (VIM_MISSING) console.log(`[vim] ${VIM_SKIP_REASON}`);
   const [main, shortTtl] = await Promise.all([
     startE2eServer(),
     startE2eServer({ LINGER_SESSION_TTL_SECONDS: '3', LINGER_CLEANUP_INTERVAL_SECONDS: '1' }),

@@ -5,6 +5,7 @@ import type { HostEvent } from '../../contract';
 import { BATCH_MAX_CHARS } from '../batcher';
 import { FLOW_HIGH_WATERMARK_CHARS } from '../flow';
 import { ScreenMirror } from '../mirror';
+import { VIM_MISSING, VIM_SKIP_REASON } from '../../../e2e/support/vim';
 import { HERMETIC_BASH, createHarness, dataFor, waitFor, type Harness } from './harness';
 
 let h: Harness;
@@ -27,7 +28,8 @@ async function viewText(events: HostEvent[], sessionId: string): Promise<string>
 const VIM = ['vim', '-u', 'NONE', '-N', '-i', 'NONE', '-n'];
 
 describe('reattach', () => {
-  test('restores a screen drawn while detached, alternate buffer (vim) and normal buffer both', async () => {
+  test('restores a screen drawn while detached, alternate buffer (vim) and normal buffer both', async ({ skip }) => {
+    skip(VIM_MISSING, VIM_SKIP_REASON);
     h = createHarness();
     const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
     await h.bridge.attach(h.client.id, id);
