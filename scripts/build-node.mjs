@@ -1,6 +1,9 @@
 // Bundles the Node side: Electron's main and preload (CommonJS, as a sandboxed preload must
 // be), browser mode's server and the benchmarks. node-pty is native and electron is provided
 // by the runtime, so both stay external.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const common = {
@@ -17,13 +20,17 @@ const esmBanner = {
   js: "import { createRequire as __lingerCreateRequire } from 'node:module'; const require = __lingerCreateRequire(import.meta.url);",
 };
 
+/** Electron's main process, as `npm start` and the packaged app run it; its test builds this too. */
+export const MAIN_BUILD = { ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' };
+
 // Entry points land issue by issue; build the ones that exist.
-import fs from 'node:fs';
 const only = (options) => (fs.existsSync(options.entryPoints[0]) ? build(options) : null);
 
-await Promise.all([
-  only({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' }),
-  only({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs' }),
-  only({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'dist/electron/serve.mjs', format: 'esm', banner: esmBanner }),
-  only({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.mjs', format: 'esm', banner: esmBanner }),
-]);
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await Promise.all([
+    only(MAIN_BUILD),
+    only({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs' }),
+    only({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'dist/electron/serve.mjs', format: 'esm', banner: esmBanner }),
+    only({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.mjs', format: 'esm', banner: esmBanner }),
+  ]);
+}

@@ -1,8 +1,9 @@
 /**
- * A small in-memory stand-in for the parts of Electron that ipc.ts, views.ts and the window
- * modules use: ipcMain, webContents, frames, sessions. It behaves like Electron where the
- * code under test depends on it (one handler per channel, senderFrame identity, lifecycle
- * events with Electron's argument shapes) and records what was sent.
+ * A small in-memory stand-in for the parts of Electron that main.ts, ipc.ts, views.ts and the
+ * window modules use: app, BrowserWindow, Menu, dialog, ipcMain, session, shell, webContents,
+ * frames. It behaves like Electron where the code under test depends on it (one handler per
+ * channel, senderFrame identity, lifecycle events with Electron's argument shapes, the quit
+ * sequence) and records what was sent, shown and set.
  */
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
@@ -31,9 +32,16 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
   readonly renderer = new EventEmitter();
   private destroyed = false;
 
+  /** What `setWindowOpenHandler` installed. */
+  windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
+
   constructor(url = APP_URL) {
     super();
     this.mainFrame = new FakeFrame(url);
+  }
+
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }): void {
+    this.windowOpenHandler = handler;
   }
 
   isDestroyed(): boolean {
@@ -74,9 +82,14 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
 
   /** A reload: navigation starts, then commits a new document in the same main frame. */
   reload(): void {
-    this.startNavigation(this.mainFrame.url);
-    this.mainFrame = new FakeFrame(this.mainFrame.url);
-    this.emit('did-navigate', { preventDefault() {} }, this.mainFrame.url, -1, '');
+    this.navigate(this.mainFrame.url);
+  }
+
+  /** A navigation that commits: a new document in the main frame. */
+  navigate(url: string): void {
+    this.startNavigation(url);
+    this.mainFrame = new FakeFrame(url);
+    this.emit('did-navigate', { preventDefault() {} }, url, -1, '');
   }
 
   /** A navigation that starts and then is denied (e.g. by will-navigate): nothing commits. */
@@ -175,6 +188,235 @@ export class FakeIpcRenderer {
   listenerCount(channel: string): number {
     return this.webContents.renderer.listenerCount(channel);
   }
+}
+
+/** Emits `event` with a preventable event first, as Electron does; true when a listener prevented it. */
+function emitPreventable(emitter: EventEmitter, event: string, ...args: unknown[]): boolean {
+  let prevented = false;
+  emitter.emit(event, { preventDefault: () => (prevented = true) }, ...args);
+  return prevented;
+}
+
+/** Electron's `app` as main.ts drives it: paths, the single-instance lock, ready, and the quit sequence. */
+export class FakeApp extends EventEmitter {
+  readonly isPackaged = false;
+  sandboxed = false;
+  /** What requestSingleInstanceLock answers: false while another instance holds the lock. */
+  lockAvailable = true;
+  /** Null while running; 0 once the quit sequence ran to its end, or the code passed to exit(). */
+  exitCode: number | null = null;
+  private quitting = false;
+  private readonly paths = new Map<string, string>();
+  private markReady!: () => void;
+  private readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
+
+  constructor(private readonly windows: () => FakeBrowserWindow[]) {
+    super();
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Electron has finished initializing. */
+  emitReady(): void {
+    this.emit('ready');
+    this.markReady();
+  }
+
+  enableSandbox(): void {
+    this.sandboxed = true;
+  }
+
+  requestSingleInstanceLock(): boolean {
+    return this.lockAvailable;
+  }
+
+  setPath(name: string, value: string): void {
+    this.paths.set(name, value);
+  }
+
+  getPath(name: string): string {
+    const value = this.paths.get(name);
+    if (!value) throw new Error(`Failed to get '${name}' path`);
+    return value;
+  }
+
+  isQuitting(): boolean {
+    return this.quitting;
+  }
+
+  /** As Electron: before-quit (cancellable), every window closed, will-quit (cancellable), quit. */
+  quit(): void {
+    if (this.exitCode !== null || emitPreventable(this, 'before-quit')) return;
+    this.quitting = true;
+    for (const window of this.windows()) window.close();
+    if (emitPreventable(this, 'will-quit')) {
+      this.quitting = false;
+      return;
+    }
+    this.exitCode = 0;
+    this.emit('quit', { preventDefault() {} }, 0);
+  }
+
+  /** Ends at once, without the quit events. */
+  exit(code = 0): void {
+    this.exitCode ??= code;
+  }
+}
+
+/** What main.ts passes to `new BrowserWindow`, as far as the tests look. */
+export interface WindowOptions {
+  show?: boolean;
+  webPreferences?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  readonly webContents = new FakeWebContents('');
+  visible = false;
+  focused = false;
+  minimized = false;
+  destroyed = false;
+  /** What loadFile was asked to load. */
+  loaded: { file: string; options: { query?: Record<string, string> } } | null = null;
+
+  constructor(
+    readonly options: WindowOptions,
+    private readonly electron: Pick<ElectronDouble, 'app' | 'windows'>,
+  ) {
+    super();
+    electron.windows.push(this);
+    electron.app.emit('web-contents-created', { preventDefault() {} }, this.webContents);
+  }
+
+  /** Commits the page's URL at once; the first paint (ready-to-show) follows on the next turn. */
+  loadFile(file: string, options: { query?: Record<string, string> } = {}): Promise<void> {
+    this.loaded = { file, options };
+    const url = pathToFileURL(file);
+    for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
+    this.webContents.navigate(url.href);
+    setImmediate(() => {
+      if (!this.destroyed) this.emit('ready-to-show');
+    });
+    return Promise.resolve();
+  }
+
+  show(): void {
+    this.visible = true;
+    this.focus();
+  }
+
+  focus(): void {
+    for (const window of this.electron.windows) window.focused = window === this;
+  }
+
+  minimize(): void {
+    this.minimized = true;
+    this.focused = false;
+  }
+
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+
+  restore(): void {
+    this.minimized = false;
+  }
+
+  /** The user closes it, or the app quits: the page goes, then the window. */
+  close(): void {
+    if (this.destroyed || emitPreventable(this, 'close')) return;
+    this.destroyed = true;
+    this.webContents.destroy();
+    this.electron.windows.splice(this.electron.windows.indexOf(this), 1);
+    this.emit('closed');
+    if (this.electron.windows.length === 0 && !this.electron.app.isQuitting()) this.electron.app.emit('window-all-closed');
+  }
+}
+
+type Headers = Record<string, string | string[]>;
+
+/** `session.defaultSession`: the handlers window-security.ts installs, kept so a test can call them. */
+export class FakeSession {
+  permissionRequestHandler: ((...args: any[]) => void) | null = null;
+  permissionCheckHandler: ((...args: any[]) => boolean) | null = null;
+  private headersListener: ((details: { url: string; responseHeaders?: Headers }, callback: (r: { responseHeaders?: Headers }) => void) => void) | null = null;
+  readonly webRequest = {
+    onHeadersReceived: (listener: NonNullable<FakeSession['headersListener']>) => {
+      this.headersListener = listener;
+    },
+  };
+
+  setPermissionRequestHandler(handler: (...args: any[]) => void): void {
+    this.permissionRequestHandler = handler;
+  }
+
+  setPermissionCheckHandler(handler: (...args: any[]) => boolean): void {
+    this.permissionCheckHandler = handler;
+  }
+
+  /** The headers a response from `url` reaches the page with. */
+  responseHeaders(url: string, responseHeaders: Headers = {}): Headers {
+    let result: Headers = responseHeaders;
+    this.headersListener?.({ url, responseHeaders }, (r) => (result = r.responseHeaders ?? responseHeaders));
+    return result;
+  }
+}
+
+/** The `electron` module as main.ts imports it, plus what it recorded. */
+export interface ElectronDouble {
+  app: FakeApp;
+  /** Open windows, oldest first. */
+  windows: FakeBrowserWindow[];
+  BrowserWindow: {
+    new (options: WindowOptions): FakeBrowserWindow;
+    getAllWindows(): FakeBrowserWindow[];
+    getFocusedWindow(): FakeBrowserWindow | null;
+  };
+  Menu: { buildFromTemplate(template: unknown[]): { template: unknown[] }; setApplicationMenu(menu: { template: unknown[] } | null): void };
+  applicationMenu: { template: unknown[] } | null;
+  dialog: { showErrorBox(title: string, content: string): void };
+  errorBoxes: Array<{ title: string; content: string }>;
+  ipcMain: FakeIpcMain;
+  session: { defaultSession: FakeSession };
+  shell: { openExternal(url: string): Promise<void> };
+  openedExternally: string[];
+}
+
+export function createElectronDouble(): ElectronDouble {
+  const windows: FakeBrowserWindow[] = [];
+  const app = new FakeApp(() => [...windows]);
+  const double: ElectronDouble = {
+    app,
+    windows,
+    BrowserWindow: class extends FakeBrowserWindow {
+      constructor(options: WindowOptions) {
+        super(options, { app, windows });
+      }
+      static getAllWindows = () => [...windows];
+      static getFocusedWindow = () => windows.find((w) => w.focused) ?? null;
+    },
+    Menu: {
+      buildFromTemplate: (template) => ({ template }),
+      setApplicationMenu: (menu) => {
+        double.applicationMenu = menu;
+      },
+    },
+    applicationMenu: null,
+    dialog: { showErrorBox: (title, content) => double.errorBoxes.push({ title, content }) },
+    errorBoxes: [],
+    ipcMain: new FakeIpcMain(),
+    session: { defaultSession: new FakeSession() },
+    shell: {
+      openExternal: (url) => {
+        double.openedExternally.push(url);
+        return Promise.resolve();
+      },
+    },
+    openedExternally: [],
+  };
+  return double;
 }
 
 /** The IPC layer registered over a real host (real PtyBridge, hermetic bash), as main.ts wires it. */
