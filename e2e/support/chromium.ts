@@ -35,7 +35,7 @@ export const MACOS_CHROMIUM_APPS = [
 ];
 
 /** The npm package only ships an x86-64 Linux binary (its arm64 build is a separate download). */
-const SPARTICUZ_PLATFORM = 'linux-x64';
+export const SPARTICUZ_PLATFORM = 'linux-x64';
 
 /** What the resolver looks at, so a test can prove the order without touching the machine. */
 export interface ChromiumProbes {
@@ -120,7 +120,12 @@ function prepare(choice: ChromiumChoice): TestChromium {
   if (choice.source !== '@sparticuz/chromium') {
     return { description: `${choice.source}: ${choice.executablePath}`, launchOptions: { executablePath: choice.executablePath, args: CHROMIUM_ARGS } };
   }
-  const unpacked = unpackSparticuz(choice.packageDir);
+  return sparticuzChromium(choice.packageDir);
+}
+
+/** The package's Chromium, unpacked, with what it needs to run anywhere (Linux x64). */
+export function sparticuzChromium(packageDir: string): TestChromium {
+  const unpacked = unpackSparticuz(packageDir);
   return {
     description: `@sparticuz/chromium ${unpacked.version} (no LINGER_CHROMIUM, system or Playwright Chromium found): ${path.relative(process.cwd(), unpacked.executablePath)}`,
     launchOptions: { executablePath: unpacked.executablePath, args: CHROMIUM_ARGS, env: sparticuzEnv(unpacked) },

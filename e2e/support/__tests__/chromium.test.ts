@@ -8,7 +8,18 @@ import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { expect, test } from 'vitest';
 import { tempDir } from '../../../electron/host/__tests__/harness';
-import { CHROMIUM_ARGS, MACOS_CHROMIUM_APPS, machineProbes, resolveChromium, testChromium, type ChromiumProbes, type TestChromium } from '../chromium';
+import {
+  CHROMIUM_ARGS,
+  MACOS_CHROMIUM_APPS,
+  SPARTICUZ_PLATFORM,
+  machineProbes,
+  resolveChromium,
+  sparticuzChromium,
+  testChromium,
+  type ChromiumProbes,
+  type TestChromium,
+} from '../chromium';
+import { findSparticuzPackage } from '../sparticuz';
 
 const PLAYWRIGHT = '/home/u/.cache/ms-playwright/chromium-1255/chrome-linux64/chrome';
 const SPARTICUZ = '/src/linger/node_modules/@sparticuz/chromium';
@@ -100,20 +111,22 @@ test('the Chromium resolved on this machine launches with our flags and runs a p
   }
 });
 
-/** The package's Chromium's launch options, or why this machine does not use it. */
+/** The package's Chromium, whichever one the e2e tests use here; or why there is none. */
 function sparticuzHere(): TestChromium | string {
-  if (typeof here === 'string') return here;
-  return here.description.startsWith('@sparticuz/chromium') ? here : `the tests here use another Chromium (${here.description})`;
+  const packageDir = findSparticuzPackage();
+  if (!packageDir) return '@sparticuz/chromium is not installed (npm install --omit=dev?)';
+  if (`${process.platform}-${process.arch}` !== SPARTICUZ_PLATFORM) return `@sparticuz/chromium has no Chromium for ${process.platform}-${process.arch}`;
+  return sparticuzChromium(packageDir);
 }
 
 test(
   'the package’s Chromium loads NSS, NSPR and expat from its own copies, so a machine without them needs no apt step',
   ({ skip }) => {
-    const here = sparticuzHere();
-    if (typeof here === 'string') return skip(here);
-    const env = here.launchOptions.env!;
+    const packaged = sparticuzHere();
+    if (typeof packaged === 'string') return skip(packaged);
+    const env = packaged.launchOptions.env!;
     const libDir = env.LD_LIBRARY_PATH!.split(':')[0]!;
-    const ldd = execFileSync('ldd', [here.launchOptions.executablePath], { env, encoding: 'utf8' });
+    const ldd = execFileSync('ldd', [packaged.launchOptions.executablePath], { env, encoding: 'utf8' });
     for (const lib of ['libnss3.so', 'libnssutil3.so', 'libnspr4.so', 'libplc4.so', 'libplds4.so', 'libexpat.so.1']) {
       expect(ldd).toContain(`${lib} => ${libDir}/${lib}`);
     }
@@ -122,15 +135,15 @@ test(
 );
 
 test('on a machine with no font at all, the package’s Chromium still draws monospace text from its own fonts', async ({ skip }) => {
-  const here = sparticuzHere();
-  if (typeof here === 'string') return skip(here);
+  const packaged = sparticuzHere();
+  if (typeof packaged === 'string') return skip(packaged);
   // This machine has fonts: leave the system's configuration out of ours to be a fresh Debian image.
-  const ours = fs.readFileSync(here.launchOptions.env!.FONTCONFIG_FILE!, 'utf8');
+  const ours = fs.readFileSync(packaged.launchOptions.env!.FONTCONFIG_FILE!, 'utf8');
   const noSystemFonts = ours.replace(/<include [^>]*>\/etc\/fonts\/fonts\.conf<\/include>/, '');
   expect(noSystemFonts).not.toBe(ours);
   const file = path.join(tempDir('linger-fonts-'), 'fonts.conf');
   fs.writeFileSync(file, noSystemFonts);
-  const browser = await chromium.launch({ ...here.launchOptions, env: { ...here.launchOptions.env, FONTCONFIG_FILE: file } });
+  const browser = await chromium.launch({ ...packaged.launchOptions, env: { ...packaged.launchOptions.env, FONTCONFIG_FILE: file } });
   try {
     const page = await browser.newPage();
     // xterm.js sizes its cells from this; at 0 the terminal shows nothing typed.
