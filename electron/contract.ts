@@ -30,6 +30,13 @@ export const MAX_READ_CHARS = 1_000_000;
 /** Events one `events` request may return: the activity list shows far fewer; the host keeps this many in memory. */
 export const MAX_EVENTS_LIMIT = 1000;
 
+/**
+ * What `export` writes: the text (scrollback and screen), the same with colours (ANSI escapes
+ * that redraw it when `cat`), or an asciicast v2 recording (https://docs.asciinema.org/manual/asciicast/v2/).
+ */
+export const EXPORT_FORMATS = ['text', 'ansi', 'asciicast'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
@@ -50,6 +57,7 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
   'SHUTTING_DOWN',
+  'SAVE_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -105,6 +113,8 @@ export const requestSchemas = {
       env: z.record(z.string(), z.string()).optional(),
       cols: dimension,
       rows: dimension,
+      /** Record its output from the start (asciicast); the profile's `record` flag when not given. */
+      record: z.boolean().optional(),
     })
     .strict(),
   /** Attach this view; the screen arrives as the first `snapshot` event, then live `data`. */
@@ -125,6 +135,13 @@ export const requestSchemas = {
   profiles: z.object({}).strict(),
   /** Recent ledger events, newest last. */
   events: z.object({ limit: z.number().int().min(1).max(MAX_EVENTS_LIMIT).default(100) }).strict(),
+  /**
+   * Start or stop recording the session's output. A recording started mid-session begins with
+   * the screen as it is; stopping keeps what was recorded for `export` until the session ends.
+   */
+  record: z.object({ sessionId, on: z.boolean() }).strict(),
+  /** The session's screen as a file. Counts as activity, like `read`. */
+  export: z.object({ sessionId, format: z.enum(EXPORT_FORMATS).default('text') }).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -175,6 +192,8 @@ export interface SessionRow {
   rows: number;
   /** Unix milliseconds. */
   created_at: number;
+  /** Its output is being recorded (asciicast, for `export`). */
+  recording: boolean;
 }
 
 export interface Stats {
@@ -226,6 +245,13 @@ export interface AttachResult {
   session: SessionRow;
 }
 
+/** An exported screen or recording, ready to save under `filename`. */
+export interface ExportResult {
+  content: string;
+  filename: string;
+  mime: string;
+}
+
 export interface ResponseMap {
   start: SessionRow;
   attach: AttachResult;
@@ -238,6 +264,8 @@ export interface ResponseMap {
   stats: Stats;
   profiles: ProfileInfo[];
   events: LedgerEvent[];
+  record: SessionRow;
+  export: ExportResult;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,7 +283,9 @@ export type HostEvent =
   | { type: 'exit'; sessionId: string; exitCode: number | null; signal: number | null }
   /** The session is gone (stopped or cleaned); views should close or say so. */
   | { type: 'removed'; sessionId: string; reason: 'stopped' | 'stale' | 'shutdown' }
-  | { type: 'sessions'; stats: Stats };
+  | { type: 'sessions'; stats: Stats }
+  /** A line was appended to the ledger (`linger logs -f` follows these). */
+  | { type: 'ledger'; event: LedgerEvent };
 
 /**
  * What the renderer holds: `window.linger` under Electron, a WebSocket client in browser mode.
@@ -271,6 +301,15 @@ export interface LingerApi {
    * and the renderer handles its own keys).
    */
   onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
+  /**
+   * The desktop app's Save dialog for an export (Electron only; browser mode downloads the
+   * `export` result instead). Resolves with where it was saved, or null if the user cancelled.
+   */
+  saveExport?(sessionId: string, format: ExportFormat): Promise<SavedExport | null>;
+}
+
+export interface SavedExport {
+  path: string;
 }
 
 /** What the application menu asks of the renderer. */
@@ -290,6 +329,8 @@ export const IPC_CHANNELS = {
   ack: 'linger:ack',
   /** Main → renderer: a `MenuCommand`. */
   menu: 'linger:menu',
+  /** Renderer → main: `{sessionId, format}`; main shows the Save dialog and writes the export. */
+  saveExport: 'linger:save-export',
 } as const;
 
 /**
@@ -318,6 +359,13 @@ export const clientFrameSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() }),
   z.object({ kind: z.literal('ack'), sessionId, chars: z.number().int().positive() }),
 ]);
+
+/**
+ * The CLI's local socket (electron/local/): the same frames, one JSON object a line (JSON.stringify
+ * never emits a raw newline). Its file name in the per-user socket folder; `LINGER_SOCKET` names
+ * another path.
+ */
+export const LOCAL_SOCKET_NAME = 'default.sock';
 
 /** `?e2e=1` / `LINGER_E2E=1`: the renderer exposes this for tests and outside checks. */
 export interface LingerTestHooks {

@@ -5,9 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import {
   DEFAULT_PROFILE,
   LingerError,
+  type ExportFormat,
+  type ExportResult,
   type HostEvent,
   type LedgerEvent,
   type ParsedParams,
@@ -16,12 +19,14 @@ import {
   type Stats,
 } from '../contract';
 import type { HostConfig } from './config';
+import { exportResult, finishTruncatedCast, screenCast, textExport } from './export';
 import type { Ledger } from './ledger';
 import type { SessionWatch } from './guardian';
 import { reportFailure } from './log';
 import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifecycle';
 import { assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
 import { sessionMembers } from './process-tree';
+import { Recorder, recordingsDir } from './recorder';
 import { PtySession, unknownSession, type ViewSink } from './session';
 
 /** Views get stats this often, so age/idle/expires tick once a second; quiet mirrors hibernate on the same beat. */
@@ -68,6 +73,11 @@ export class PtyBridge {
   private attachCounter = 0;
   private sweeping = false;
   private shuttingDown = false;
+  /** Each recorded session's recording, kept after recording stops until the session ends. */
+  private readonly recordings = new Map<string, Recorder>();
+  /** Made on the first recording (recorder.ts). */
+  private recordingsFolder: string | null = null;
+  private readonly stopLedgerPush: () => void;
 
   constructor(options: BridgeOptions) {
     this.config = options.config;
@@ -76,6 +86,7 @@ export class PtyBridge {
     this.env = options.env ?? process.env;
     this.now = options.now ?? Date.now;
     this.watch = options.watch;
+    this.stopLedgerPush = this.ledger.onAppend((event) => this.broadcast({ type: 'ledger', event }));
   }
 
   // -- requests ------------------------------------------------------------------------------
@@ -95,13 +106,15 @@ export class PtyBridge {
     }
     const cwd = assertCwd(params.cwd ?? profile.cwd ?? env.HOME ?? os.homedir());
     const id = randomUUID();
+    const title = params.command ? command : profile.label;
+    const recorder = (params.record ?? profile.record) ? this.newRecorder(id, title) : null;
     let session: PtySession;
     try {
       session = new PtySession(
         {
           id,
           profile: profile.name,
-          title: params.command ? command : profile.label,
+          title,
           command,
           executable,
           args,
@@ -124,6 +137,11 @@ export class PtyBridge {
     }
     this.sessions.set(id, session);
     this.watch?.watch(session.pid);
+    if (recorder) {
+      this.recordings.set(id, recorder);
+      // No output has been delivered yet, so this takes effect at once.
+      session.record(recorder).catch(reportFailure('starting a recording'));
+    }
     this.ledger.append('pty_session_started', id, {
       profile: profile.name,
       command,
@@ -186,6 +204,46 @@ export class PtyBridge {
 
   read(sessionId: string, maxChars: number): Promise<string> {
     return this.get(sessionId).read(maxChars);
+  }
+
+  /** Starts (a new recording, replacing one stopped before) or stops recording the session's output. */
+  async record(sessionId: string, on: boolean): Promise<SessionRow> {
+    const session = this.get(sessionId);
+    session.touch();
+    if (on && !session.facts().recording) {
+      if (session.processState === 'exited') {
+        throw new LingerError('SESSION_EXITED', `The process in session ${sessionId} has exited: there is nothing more to record. Export its screen instead.`);
+      }
+      const recorder = this.newRecorder(sessionId, session.title);
+      this.recordings.set(sessionId, recorder);
+      await session.record(recorder);
+    } else if (!on) {
+      await session.record(null);
+      this.recordings.get(sessionId)?.stop();
+    }
+    this.scheduleChange();
+    return this.row(session);
+  }
+
+  /**
+   * The session as a file. asciicast is its recording when it has one (timed, from when recording
+   * began), else one event that draws the screen.
+   */
+  async export(sessionId: string, format: ExportFormat): Promise<ExportResult> {
+    const session = this.get(sessionId);
+    const title = session.title;
+    let content: string;
+    if (format === 'text') content = textExport(await session.read(Number.MAX_SAFE_INTEGER));
+    else if (format === 'ansi') content = await session.ansi();
+    else {
+      session.touch();
+      const screen = await session.snapshot();
+      const recorder = this.recordings.get(sessionId);
+      if (!recorder) content = screenCast({ cols: session.cols, rows: session.rows, title, now: this.now(), screen });
+      else if (!recorder.truncated) content = recorder.content();
+      else content = finishTruncatedCast(recorder.content(), recorder.elapsed(), session.cols, session.rows, screen);
+    }
+    return exportResult(format, content, title, sessionId, this.now());
   }
 
   ack(clientId: string, sessionId: string, chars: number): void {
@@ -277,9 +335,13 @@ export class PtyBridge {
   private pushStats(): void {
     if (this.clients.size === 0 && this.statsListeners.size === 0) return;
     const stats = this.stats();
-    const event: HostEvent = { type: 'sessions', stats };
-    for (const sink of this.clients.values()) sink(event);
+    this.broadcast({ type: 'sessions', stats });
     for (const listener of this.statsListeners) listener(stats);
+  }
+
+  /** One event object to every client (transports serialize it once). */
+  private broadcast(event: HostEvent): void {
+    for (const sink of this.clients.values()) sink(event);
   }
 
   // -- lifecycle -----------------------------------------------------------------------------
@@ -341,9 +403,12 @@ export class PtyBridge {
     for (const session of [...this.sessions.values(), ...this.ending.keys()]) session.killNow();
     this.sessions.clear();
     this.ending.clear();
+    for (const recorder of this.recordings.values()) recorder.remove();
+    this.recordings.clear();
   }
 
   dispose(): void {
+    this.stopLedgerPush();
     for (const timer of this.timers) clearInterval(timer);
     this.timers.clear();
     if (this.changeScheduled) clearImmediate(this.changeScheduled);
@@ -369,6 +434,9 @@ export class PtyBridge {
     this.sessions.delete(session.id);
     for (const key of this.attachGenerations.keys()) if (key.endsWith(`\n${session.id}`)) this.attachGenerations.delete(key);
     session.notifyRemoved(reason);
+    // Scrollback holds secrets: a recording goes with its session.
+    this.recordings.get(session.id)?.remove();
+    this.recordings.delete(session.id);
     this.scheduleChange();
     const ending = session.terminate(this.config.killGraceMs);
     this.ending.set(
@@ -381,6 +449,11 @@ export class PtyBridge {
       this.ending.delete(session);
       this.watch?.release(session.pid);
     }
+  }
+
+  private newRecorder(sessionId: string, title: string): Recorder {
+    this.recordingsFolder ??= recordingsDir(this.config.dataDir);
+    return new Recorder({ file: path.join(this.recordingsFolder, `${sessionId}.cast`), title, now: this.now });
   }
 
   private cancelPendingAttach(clientId: string, sessionId: string): void {

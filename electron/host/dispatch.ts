@@ -35,6 +35,14 @@ export function createDispatch(bridge: PtyBridge, clientId: string): Dispatch {
     stats: (p) => (parseParams('stats', p), bridge.stats()),
     profiles: (p) => (parseParams('profiles', p), bridge.profileList()),
     events: (p) => bridge.events(parseParams('events', p).limit),
+    record: (p) => {
+      const { sessionId, on } = parseParams('record', p);
+      return bridge.record(sessionId, on);
+    },
+    export: (p) => {
+      const { sessionId, format } = parseParams('export', p);
+      return bridge.export(sessionId, format);
+    },
   };
   return async (method, params) => {
     if (!isRequestName(method)) {

@@ -63,8 +63,9 @@ export class Ledger {
    * megabytes of JSONL on the host's thread each time would stall every terminal.
    */
   private readonly newest: LedgerEvent[];
+  private readonly listeners = new Set<(event: LedgerEvent) => void>();
 
-  /** The folder must exist and be writable (data-dir.ts checks it before the host starts). */
+  /** The folder must exist and be writable (startup.ts checks it before the host starts). */
   constructor(options: LedgerOptions) {
     this.file = path.join(options.dir, LEDGER_FILE);
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -91,7 +92,20 @@ export class Ledger {
     if (this.newest.length > MAX_EVENTS_LIMIT) this.newest.shift();
     this.hold(Buffer.from(JSON.stringify(event) + '\n'));
     this.writeHeld();
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log(`Linger: a ledger follower failed (${String(err)}); the event is recorded.`);
+      }
+    }
     return event;
+  }
+
+  /** Each event once it is appended (written, or held until it can be); returns the disposer. */
+  onAppend(listener: (event: LedgerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** What is wrong with the file and what to do, while events cannot be written; else null. */

@@ -24,6 +24,7 @@ export interface SessionFacts {
   exitSignal: number | null;
   cols: number;
   rows: number;
+  recording: boolean;
 }
 
 /** What staleness depends on; a live session object satisfies it, so a sweep allocates nothing. */
@@ -79,6 +80,7 @@ export function toRow(facts: SessionFacts, now: number, ttlSeconds: number): Ses
     cols: facts.cols,
     rows: facts.rows,
     created_at: facts.createdAt,
+    recording: facts.recording,
   };
 }
 

@@ -23,6 +23,9 @@ const { SerializeAddon } = serialize;
  */
 export const HIBERNATION_MAX_PENDING_CHARS = 256 * 1024;
 
+/** What @xterm/addon-serialize writes between the normal buffer and the alternate screen. */
+const ALT_SCREEN_SWITCH = '\x1b[?1049h\x1b[H';
+
 /** A title set while hibernating (OSC 0 or 2), so the sessions panel stays current. */
 const TITLE_SEQUENCE = /\x1b\][02];([^\x07\x1b]*)(?:\x07|\x1b\\)/g;
 
@@ -123,6 +126,27 @@ export class ScreenMirror {
   /** Escape sequences that redraw this screen in a fresh terminal of the same size. Call after `settled()`. */
   serialize(): string {
     return this.liveTerminal().serializer.serialize({ scrollback: this.scrollback });
+  }
+
+  /**
+   * The active buffer with its colours, as a file that `cat` draws in any terminal: the normal
+   * buffer with its scrollback, or a full-screen program's screen alone (what the user sees; the
+   * text export and `read` take the same buffer). No mode switches (alternate screen, mouse,
+   * bracketed paste) that would stay on in the terminal that shows it, attributes reset at the
+   * end, and the cursor left below the last row so a prompt after it starts on a fresh line.
+   * Call after `settled()`.
+   */
+  ansi(): string {
+    const { terminal, serializer } = this.liveTerminal();
+    const normal = serializer.serialize({ scrollback: this.scrollback, excludeModes: true, excludeAltBuffer: true });
+    let screen = normal;
+    if (terminal.buffer.active.type === 'alternate') {
+      // The addon draws the alternate screen only after the normal buffer and a switch to it.
+      const both = serializer.serialize({ scrollback: this.scrollback, excludeModes: true });
+      screen = both.slice(normal.length + ALT_SCREEN_SWITCH.length);
+    }
+    const below = terminal.rows - 1 - terminal.buffer.active.cursorY;
+    return `${screen}\x1b[0m${below > 0 ? `\x1b[${below}B` : ''}\r\n`;
   }
 
   /**

@@ -12,6 +12,8 @@ export interface Profile {
   args: string[];
   env: Record<string, string>;
   cwd?: string;
+  /** Record every session started from it (asciicast, for `export`). */
+  record?: boolean;
 }
 
 /** The built-ins: the user's shell, and the seed's `claude-code` tool. */
@@ -31,6 +33,7 @@ const userProfileSchema = z.array(
       args: z.array(z.string()).default([]),
       env: z.record(z.string(), z.string()).default({}),
       cwd: z.string().optional(),
+      record: z.boolean().optional(),
     })
     .strict(),
 );

@@ -28,6 +28,14 @@ export const HIBERNATE_AFTER_MS = 5000;
 /** Where a session sends events for one attached view. */
 export type ViewSink = (event: HostEvent) => void;
 
+/** What records a session's output (recorder.ts): fed in stream order, beside the mirror and the views. */
+export interface OutputRecorder {
+  /** The recording starts here: the terminal's size, and its screen so far ('' for a new session). */
+  begin(cols: number, rows: number, screen: string): void;
+  output(data: string): void;
+  resize(cols: number, rows: number): void;
+}
+
 export interface SessionSpec {
   id: string;
   profile: string;
@@ -75,6 +83,7 @@ export class PtySession {
   private readonly flow: FlowControl;
   private readonly scanner: ExitMarkerScanner;
   private readonly views = new Map<string, ViewSink>();
+  private recorder: OutputRecorder | null = null;
   private readonly disposers: Array<{ dispose(): void }> = [];
   private exiting = false;
   private lastOutput = 0;
@@ -150,6 +159,7 @@ export class PtySession {
       exitSignal: this.exitSignal,
       cols: this.cols,
       rows: this.rows,
+      recording: this.recorder !== null,
     };
   }
 
@@ -219,6 +229,7 @@ export class PtySession {
     this.cols = cols;
     this.rows = rows;
     this.mirror.resize(cols, rows);
+    this.recorder?.resize(cols, rows);
     if (this.processState === 'running' && !this.ptyClosed) this.pty.resize(cols, rows);
     this.hooks.changed(this);
   }
@@ -227,6 +238,32 @@ export class PtySession {
     this.touch();
     await this.settledMirror();
     return this.mirror.text(maxChars);
+  }
+
+  /**
+   * Sends output from now on to `recorder` too (null stops). It begins with the screen as it is,
+   * taken like an attach's snapshot, so no output is in both or neither. Before any output has
+   * been delivered the screen is empty and the recorder is set synchronously — `start` relies on it.
+   */
+  async record(recorder: OutputRecorder | null): Promise<void> {
+    if (!recorder || this.lastOutput === 0) {
+      recorder?.begin(this.cols, this.rows, '');
+      this.recorder = recorder;
+      return;
+    }
+    do await this.mirror.settled();
+    while (!this.mirror.isSettled);
+    if (this.disposed) throw unknownSession(this.id);
+    recorder.begin(this.mirror.cols, this.mirror.rows, this.mirror.serialize());
+    this.recorder = recorder;
+  }
+
+  /** The active buffer with its colours, as a file to `cat` (mirror.ts). Counts as activity, like `read`. */
+  async ansi(): Promise<string> {
+    this.touch();
+    this.batcher.flush();
+    await this.mirror.settled();
+    return this.mirror.ansi();
   }
 
   /** Serialized screen, for tests and benchmarks that inspect the mirror directly. */
@@ -328,6 +365,7 @@ export class PtySession {
     this.lastOutput = this.hooks.now();
     this.flow.sent(chars);
     this.mirror.write(data, () => this.flow.ack(MIRROR_CONSUMER, chars));
+    this.recorder?.output(data);
     for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data });
   }
 }

@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   SPAWN_FAILED: 500,
+  SAVE_FAILED: 500,
   INTERNAL: 500,
   SHUTTING_DOWN: 503,
 };

@@ -21,6 +21,7 @@ export function row(overrides: Partial<SessionRow> & { session_id: string }): Se
     cols: 80,
     rows: 24,
     created_at: 1_700_000_000_000,
+    recording: false,
     ...overrides,
   };
 }

@@ -22,6 +22,7 @@ function facts(overrides: Partial<SessionFacts> = {}): SessionFacts {
     exitSignal: null,
     cols: 80,
     rows: 24,
+    recording: false,
     ...overrides,
   };
 }

@@ -1,0 +1,69 @@
+/**
+ * One connection of a frame transport (browser mode's WebSocket, the CLI's local socket) as a
+ * client of the bridge: JSON text frames in, validated with the contract's `clientFrameSchema`,
+ * requests through `createDispatch`, events and replies out. Closing it detaches its views —
+ * a closed browser tab, a dropped connection or a closed terminal leaves its sessions to expire.
+ * A bad frame gets a typed error reply, never a crash.
+ */
+import { clientFrameSchema, toErrorPayload, type ErrorPayload, type HostEvent, type ServerFrame } from '../contract';
+import type { PtyBridge } from './bridge';
+import { createDispatch } from './dispatch';
+
+/**
+ * The bridge hands the same event object to every client (the once-a-second stats push goes to
+ * all of them), so each event is serialized once, however many connections it goes to.
+ */
+const serializedEvents = new WeakMap<HostEvent, string>();
+
+function eventFrame(event: HostEvent): string {
+  let text = serializedEvents.get(event);
+  if (text === undefined) {
+    text = JSON.stringify({ kind: 'event', event } satisfies ServerFrame);
+    serializedEvents.set(event, text);
+  }
+  return text;
+}
+
+export interface FrameConnection {
+  /** One frame's text, as it arrived. */
+  receive(text: string): void;
+  /** A frame the transport itself refused (binary, too large): answered with a typed error. */
+  refuse(error: ErrorPayload): void;
+  /** The connection is gone: its views detach. */
+  close(): void;
+}
+
+/** `send` gets each outgoing frame's JSON text (no newline; the transport delimits it). */
+export function serveFrames(bridge: PtyBridge, send: (text: string) => void): FrameConnection {
+  const reply = (frame: ServerFrame) => send(JSON.stringify(frame));
+  const client = bridge.connect((event: HostEvent) => send(eventFrame(event)));
+  const dispatch = createDispatch(bridge, client.id);
+  const refuse = (error: ErrorPayload) => reply({ kind: 'error', error });
+
+  return {
+    receive(text) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return refuse({ code: 'MALFORMED_MESSAGE', message: 'That frame is not valid JSON. Send one JSON object per frame.' });
+      }
+      const parsed = clientFrameSchema.safeParse(json);
+      if (!parsed.success) {
+        return refuse({
+          code: 'MALFORMED_MESSAGE',
+          message: 'Unknown frame: send {kind:"request", id, method, params} or {kind:"ack", sessionId, chars}.',
+        });
+      }
+      const frame = parsed.data;
+      if (frame.kind === 'ack') return bridge.ack(client.id, frame.sessionId, frame.chars);
+      const { id, method, params } = frame;
+      dispatch(method, params).then(
+        (result) => reply({ kind: 'response', id, reply: { ok: true, result } }),
+        (err: unknown) => reply({ kind: 'response', id, reply: { ok: false, error: toErrorPayload(err) } }),
+      );
+    },
+    refuse,
+    close: () => client.dispose(),
+  };
+}
