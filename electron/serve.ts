@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import { createHost } from './host/host';
 import { StartupError } from './host/startup';
+import { startLocalListener } from './local/listener';
 import { newToken } from './web/auth';
 import { startServer } from './web/server';
 
@@ -54,13 +55,17 @@ async function main(): Promise<void> {
     console.error(inUse ? `Port ${port} is in use: pass --port N, or --port 0 for a free one.` : `Could not start: ${(err as Error).message}`);
     process.exit(1);
   }
+  // `linger` on the command line reaches this app through its local socket.
+  const listener = await startLocalListener({ bridge: host.bridge, log: (m) => console.error(m) });
   console.log(`Linger (browser mode) is running at ${server.url}`);
   console.log(`Data: ${host.config.dataDir}. Stop with Ctrl+C: every session is ended.`);
+  if (listener) console.log(`Command line: linger ls (socket ${listener.path}).`);
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       void (async () => {
         await host.shutdown(signal);
+        await listener?.close();
         await server.close();
         process.exit(0);
       })();
