@@ -1,4 +1,6 @@
-/** Types for electron/__tests__/main.test.ts, which builds main.ts exactly as `npm run build` does. */
+/** Types for the tests that build main.ts and the CLI exactly as `npm run build` does. */
 import type { BuildOptions } from 'esbuild';
 
 export const MAIN_BUILD: BuildOptions & { entryPoints: string[]; outfile: string };
+export const CLI_BUNDLE: string;
+export function buildCli(outfile?: string): Promise<unknown>;

@@ -1,16 +1,20 @@
 // Bundles the Node side: Electron's main and preload (CommonJS, as a sandboxed preload must
-// be), browser mode's server and the benchmarks. node-pty is native and electron is provided
-// by the runtime, so both stay external.
+// be), browser mode's server, the `linger` CLI and the benchmarks. node-pty is native and
+// electron is provided by the runtime, so both stay external.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   sourcemap: 'linked',
+  // Entry points and outputs are relative to the project, wherever this runs from (bin/linger.mjs).
+  absWorkingDir: ROOT,
   external: ['node-pty', 'electron', 'bufferutil', 'utf-8-validate', 'playwright-core', '@playwright/test'],
   logLevel: 'warning',
 };
@@ -23,14 +27,23 @@ const esmBanner = {
 /** Electron's main process, as `npm start` and the packaged app run it; its test builds this too. */
 export const MAIN_BUILD = { ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' };
 
+/** Where the CLI's bundle goes; bin/linger.mjs runs it. */
+export const CLI_BUNDLE = path.join(ROOT, 'dist', 'cli', 'linger.mjs');
+
+/** The `linger` CLI alone, as one file with no dependencies outside Node (tests build it to a temp path). */
+export function buildCli(outfile = CLI_BUNDLE) {
+  return build({ ...common, entryPoints: ['electron/cli/main.ts'], outfile, format: 'esm', banner: esmBanner });
+}
+
 // Entry points land issue by issue; build the ones that exist.
-const only = (options) => (fs.existsSync(options.entryPoints[0]) ? build(options) : null);
+const only = (options) => (fs.existsSync(path.join(ROOT, options.entryPoints[0])) ? build(options) : null);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   await Promise.all([
     only(MAIN_BUILD),
     only({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs' }),
     only({ ...common, entryPoints: ['electron/serve.ts'], outfile: 'dist/electron/serve.mjs', format: 'esm', banner: esmBanner }),
+    buildCli(),
     only({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench/run.mjs', format: 'esm', banner: esmBanner }),
   ]);
 }
