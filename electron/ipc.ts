@@ -35,19 +35,22 @@ export interface IpcOptions {
   isAppUrl: (url: string) => boolean;
 }
 
+/** The sender's bridge client, if it is the top frame of one of our windows showing our page; else FORBIDDEN. */
+export function authorizeSender(event: IpcEventLike, views: ViewRegistry, isAppUrl: (url: string) => boolean): ViewClient {
+  const frame = event.senderFrame;
+  const refused = () =>
+    new LingerError('FORBIDDEN', 'Only the Linger window itself may use the host. Reload the window if you see this from it.');
+  // A subframe, a navigated-away document (null frame) or a foreign page gets nothing —
+  // not even a bridge client: the frame is checked before one is made for it.
+  if (!frame || frame !== event.sender.mainFrame || !isAppUrl(frame.url)) throw refused();
+  const client = views.clientFor(event.sender);
+  if (!client) throw refused();
+  return client;
+}
+
 /** Registers every request channel and the ack channel; returns their disposer. */
 export function registerIpc({ ipcMain, bridge, views, isAppUrl }: IpcOptions): () => void {
-  const authorize = (event: IpcEventLike): ViewClient => {
-    const frame = event.senderFrame;
-    const refused = () =>
-      new LingerError('FORBIDDEN', 'Only the Linger window itself may use the host. Reload the window if you see this from it.');
-    // A subframe, a navigated-away document (null frame) or a foreign page gets nothing —
-    // not even a bridge client: the frame is checked before one is made for it.
-    if (!frame || frame !== event.sender.mainFrame || !isAppUrl(frame.url)) throw refused();
-    const client = views.clientFor(event.sender);
-    if (!client) throw refused();
-    return client;
-  };
+  const authorize = (event: IpcEventLike): ViewClient => authorizeSender(event, views, isAppUrl);
 
   for (const method of REQUEST_NAMES) {
     ipcMain.handle(IPC_CHANNELS.request[method], async (event, params: unknown): Promise<Reply<unknown>> => {

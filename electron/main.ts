@@ -9,8 +9,10 @@ import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, type WebCont
 import { appUrlMatcher } from './app-url';
 import { createHost, type Host } from './host/host';
 import { registerIpc } from './ipc';
+import { startLocalListener, type LocalListener } from './local/listener';
 import { bindShortcuts, menuTemplate, perform, shortcuts, type AppAction } from './menu';
 import { createQuitGuard, quitOnSignals } from './quit';
+import { registerSaveExport } from './save-export';
 import { ViewRegistry } from './views';
 import { SECURE_WEB_PREFERENCES, guardSession, guardWebContents } from './window-security';
 
@@ -68,6 +70,21 @@ function start(): void {
 
     const views = new ViewRegistry(host.bridge, isAppUrl);
     const disposeIpc = registerIpc({ ipcMain, bridge: host.bridge, views, isAppUrl });
+    const disposeSave = registerSaveExport({
+      ipcMain,
+      views,
+      isAppUrl,
+      defaultDir: () => app.getPath('downloads'),
+      chooseFile: async (sender, defaultPath) => {
+        const window = BrowserWindow.fromWebContents(sender as WebContents);
+        const options = { defaultPath, properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const] };
+        const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+        return choice.canceled || !choice.filePath ? null : choice.filePath;
+      },
+    });
+    // `linger` on the command line reaches this app through its local socket.
+    let listener: LocalListener | null = null;
+    void startLocalListener({ bridge: host.bridge, log: (m) => console.error(m) }).then((l) => (listener = l));
     const guard = createQuitGuard({ shutdown: host.shutdown, quit: () => app.quit(), log: (m) => console.error(m) });
     app.on('before-quit', guard.onBeforeQuit);
     const disposeSignals = quitOnSignals(process, guard);
@@ -76,6 +93,8 @@ function start(): void {
     app.on('will-quit', () => {
       disposeSignals();
       disposeIpc();
+      disposeSave();
+      void listener?.close();
       views.dispose();
     });
 

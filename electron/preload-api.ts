@@ -7,6 +7,7 @@ import {
   IPC_CHANNELS,
   isRequestName,
   type ErrorPayload,
+  type ExportFormat,
   type HostEvent,
   type LingerApi,
   type MenuCommand,
@@ -39,28 +40,33 @@ export function createLingerApi(ipc: IpcRendererLike): Required<LingerApi> {
     return () => void ipc.removeListener(channel, handler);
   };
 
+  const invoke = async (channel: string, what: string, params: unknown): Promise<any> => {
+    let reply: Reply<any>;
+    try {
+      reply = await ipc.invoke(channel, params);
+    } catch (err) {
+      // The main side never throws; this is params that cannot be cloned, or no host yet.
+      throw failure({
+        code: 'INTERNAL',
+        message: `${what} did not reach the host (${(err as Error).message}). Send plain data only; if it persists, restart Linger.`,
+      });
+    }
+    if (reply.ok) return reply.result;
+    throw failure(reply.error);
+  };
+
   return {
     async request(method, params) {
       if (!isRequestName(method)) {
         throw failure({ code: 'UNKNOWN_METHOD', message: `Unknown request "${String(method)}". Use one of the contract's REQUEST_NAMES.` });
       }
-      let reply: Reply<any>;
-      try {
-        reply = await ipc.invoke(IPC_CHANNELS.request[method], params);
-      } catch (err) {
-        // The main side never throws; this is params that cannot be cloned, or no host yet.
-        throw failure({
-          code: 'INTERNAL',
-          message: `${method} did not reach the host (${(err as Error).message}). Send plain data only; if it persists, restart Linger.`,
-        });
-      }
-      if (reply.ok) return reply.result;
-      throw failure(reply.error);
+      return invoke(IPC_CHANNELS.request[method], method, params);
     },
     onEvent: (listener: (event: HostEvent) => void) => subscribe(IPC_CHANNELS.event, listener),
     ack(sessionId, chars) {
       ipc.send(IPC_CHANNELS.ack, sessionId, chars);
     },
     onMenuCommand: (listener: (command: MenuCommand) => void) => subscribe(IPC_CHANNELS.menu, listener),
+    saveExport: (sessionId: string, format: ExportFormat) => invoke(IPC_CHANNELS.saveExport, 'Export', { sessionId, format }),
   };
 }

@@ -20,8 +20,8 @@ beforeEach(() => {
 
 afterEach(() => stage.close());
 
-test('exposes exactly the contract: request, onEvent, ack, onMenuCommand — all functions', () => {
-  expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'request']);
+test('exposes exactly the contract: request, onEvent, ack, onMenuCommand, saveExport — all functions', () => {
+  expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'request', 'saveExport']);
   for (const value of Object.values(linger)) expect(typeof value).toBe('function');
 });
 
@@ -52,7 +52,7 @@ test('onEvent hands the listener the event only, and its disposer unsubscribes',
     calls.some(([e]) => (e as HostEvent).type === 'data' && (e as { data: string }).data.includes('via-preload\r\n')),
   );
   expect(calls.every((args) => args.length === 1)).toBe(true);
-  const first = calls.map(([e]) => e as HostEvent).find((e) => e.type !== 'sessions');
+  const first = calls.map(([e]) => e as HostEvent).find((e) => 'sessionId' in e);
   expect(first).toMatchObject({ type: 'snapshot', sessionId: row.session_id });
 
   off();
