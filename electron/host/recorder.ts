@@ -53,7 +53,7 @@ export class Recorder implements OutputRecorder {
     // A recording restarted on the same session replaces the old one.
     this.fd = fs.openSync(this.file, 'w', 0o600);
     this.append(castHeader(cols, rows, this.startedAt, this.title));
-    if (screen) this.event('o', screen);
+    if (screen) this.append(JSON.stringify([0, 'o', screen]));
   }
 
   output(data: string): void {

@@ -18,7 +18,7 @@ const SOCKET_MODE = 0o600;
 
 export interface LocalListener {
   readonly path: string;
-  /** Stops listening, drops every connection (their views detach) and removes the socket file. */
+  /** Stops listening, drops every connection (their views detach); the socket file goes with it. */
   close(): Promise<void>;
 }
 
@@ -90,30 +90,17 @@ async function listen(bridge: PtyBridge, socket: string): Promise<LocalListener>
     server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? inUse(socket) : err));
     server.listen(socket, () => resolve());
   });
-  let inode: number | null = null;
-  if (!isPipePath(socket)) {
-    // bind() made it with the umask's mode; the 0700 folder keeps everyone else out until this runs.
-    fs.chmodSync(socket, SOCKET_MODE);
-    inode = fs.statSync(socket).ino;
-  }
+  // bind() made it with the umask's mode; the 0700 folder keeps everyone else out until this runs.
+  if (!isPipePath(socket)) fs.chmodSync(socket, SOCKET_MODE);
   return {
     path: socket,
     close: () =>
       new Promise<void>((resolve) => {
         for (const conn of connections) conn.destroy();
+        // Closing the server also removes the socket file (libuv unlinks what it bound).
         server.close(() => resolve());
-        // Only our own file: never one another app put there after us.
-        if (inode !== null && fileInode(socket) === inode) fs.rmSync(socket, { force: true });
       }),
   };
-}
-
-function fileInode(file: string): number | null {
-  try {
-    return fs.lstatSync(file).ino;
-  } catch {
-    return null;
-  }
 }
 
 function serveConnection(bridge: PtyBridge, conn: net.Socket): void {
