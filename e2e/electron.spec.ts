@@ -26,7 +26,7 @@ test.beforeEach(async () => {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   delete env.ELECTRON_RUN_AS_NODE;
-  Object.assign(env, { HOME: home, SHELL: '/bin/bash', LANG: 'C.UTF-8', LINGER_E2E: '1', LINGER_DATA_DIR: dataDir });
+  Object.assign(env, { HOME: home, SHELL: '/bin/bash', LANG: 'C.UTF-8', LINGER_E2E: '1', LINGER_DATA_DIR: dataDir, LINGER_SOCKET: path.join(home, 'linger.sock') });
   app = await electron.launch({
     executablePath: binary!,
     // Chromium refuses to start as root with its sandbox on (CI containers run as root).

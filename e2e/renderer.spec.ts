@@ -239,3 +239,40 @@ test('clicking the tab already shown keeps the keyboard in its terminal', async 
   await page.keyboard.press('Enter');
   await expect.poll(() => screen(page, id)).toMatch(/^clicked-5$/m);
 });
+
+test('Export in the panel downloads the session as text, ANSI or asciicast; Record records it', async ({ page }) => {
+  const id = await openApp(page, main);
+  await expectPrompt(page, id);
+  await openPanel(page);
+  const row = rowFor(page, id);
+  await row.getByTestId('session-record').click();
+  await expect(row).toHaveAttribute('data-recording', 'true');
+  await run(page, 'echo exported-$((5*5))');
+  await expect.poll(() => screen(page, id)).toMatch(/^exported-25$/m);
+
+  const download = async (format: string) => {
+    await row.getByTestId('session-export').click();
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${format}`).click()]);
+    const stream = await file.createReadStream();
+    let text = '';
+    for await (const chunk of stream) text += chunk.toString();
+    return { name: file.suggestedFilename(), text };
+  };
+
+  const text = await download('text');
+  expect(text.name).toMatch(new RegExp(`^linger-.+-${id.slice(0, 8)}-\\d{8}-\\d{6}\\.txt$`));
+  expect(text.text).toMatch(/^exported-25$/m);
+  const ansi = await download('ansi');
+  expect(ansi.name).toMatch(/\.ans$/);
+  expect(ansi.text).toContain('exported-25');
+  const cast = await download('asciicast');
+  expect(cast.name).toMatch(/\.cast$/);
+  const [header, ...events] = cast.text.trimEnd().split('\n').map((line) => JSON.parse(line));
+  expect(header).toMatchObject({ version: 2, width: expect.any(Number), height: expect.any(Number) });
+  // Recorded from the click on Record: the command's output arrives as its own timed events.
+  expect(events.length).toBeGreaterThan(1);
+  expect(events.map((e: [number, string, string]) => e[2]).join('')).toContain('exported-25');
+
+  await row.getByTestId('session-record').click();
+  await expect(row).toHaveAttribute('data-recording', 'false');
+});

@@ -2,7 +2,7 @@
  * The one `LingerApi` the renderer holds: the preload's `window.linger` under Electron, else a
  * WebSocket client to browser mode on the page's own host.
  */
-import type { HostEvent, LingerApi, RequestName, RequestParams, ResponseMap } from '../electron/contract';
+import type { ExportFormat, HostEvent, LingerApi, RequestName, RequestParams, ResponseMap } from '../electron/contract';
 import { WsClient, socketUrl, toError, type ConnectionInfo, type RendererApi } from './ws-client';
 
 declare global {
@@ -35,6 +35,17 @@ function fromPreload(linger: LingerApi): RendererApi {
     onEvent: (listener: (event: HostEvent) => void) => linger.onEvent(listener),
     ack: (sessionId: string, chars: number) => linger.ack(sessionId, chars),
     ...(linger.onMenuCommand ? { onMenuCommand: linger.onMenuCommand.bind(linger) } : {}),
+    ...(linger.saveExport
+      ? {
+          async saveExport(sessionId: string, format: ExportFormat) {
+            try {
+              return await linger.saveExport!(sessionId, format);
+            } catch (err) {
+              throw toError(err);
+            }
+          },
+        }
+      : {}),
     // IPC has no connection to lose: a renderer that goes away reloads and re-attaches.
     onConnection(listener: (info: ConnectionInfo) => void) {
       listener({ state: 'open', reconnected: false, retryInMs: null });

@@ -4,7 +4,8 @@
  * terminal views (one per open tab) and every subscription it makes; `start()` returns the
  * disposer for all of them.
  */
-import { DEFAULT_PROFILE, type HostEvent, type ProfileInfo, type SessionRow } from '../electron/contract';
+import { DEFAULT_PROFILE, type ExportFormat, type HostEvent, type ProfileInfo, type SessionRow } from '../electron/contract';
+import { downloadExport } from './download';
 import { PREFS_KEY, TABS_KEY, parseTabs, restorableTabs, saveJson, serializeTabs, type KeyValueStore, type Theme } from './persist';
 import type { ShortcutAction } from './shortcuts';
 import { pushToast, setPrefs, updateTabs, type AppStore } from './store';
@@ -162,14 +163,27 @@ export class SessionController {
 
   async setKept(sessionId: string, kept: boolean): Promise<void> {
     try {
-      const row = await this.api.request('keep', { sessionId, kept });
-      const stats = this.store.getState().stats;
-      if (stats) {
-        const sessions = stats.sessions.map((s) => (s.session_id === sessionId ? row : s));
-        this.store.setState({ stats: { ...stats, sessions } });
-      }
+      this.replaceRow(await this.api.request('keep', { sessionId, kept }));
     } catch (err) {
       this.toast(kept ? 'Could not keep the session' : 'Could not unkeep the session', err);
+    }
+  }
+
+  async setRecording(sessionId: string, on: boolean): Promise<void> {
+    try {
+      this.replaceRow(await this.api.request('record', { sessionId, on }));
+    } catch (err) {
+      this.toast(on ? 'Could not start recording' : 'Could not stop recording', err);
+    }
+  }
+
+  /** The desktop app saves through its Save dialog; browser mode downloads. */
+  async exportSession(sessionId: string, format: ExportFormat): Promise<void> {
+    try {
+      if (this.api.saveExport) await this.api.saveExport(sessionId, format);
+      else downloadExport(await this.api.request('export', { sessionId, format }));
+    } catch (err) {
+      this.toast('Could not export the session', err);
     }
   }
 
@@ -388,6 +402,14 @@ export class SessionController {
     updateTabs(this.store, (s) => closeTab(s, sessionId));
     this.views.get(sessionId)?.dispose();
     this.views.delete(sessionId);
+  }
+
+  /** A row the host just answered with, shown before the next stats push. */
+  private replaceRow(row: SessionRow): void {
+    const stats = this.store.getState().stats;
+    if (!stats) return;
+    const sessions = stats.sessions.map((s) => (s.session_id === row.session_id ? row : s));
+    this.store.setState({ stats: { ...stats, sessions } });
   }
 
   private activeView(): TerminalView | undefined {

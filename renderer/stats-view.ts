@@ -32,6 +32,8 @@ export interface RowView {
   pid: string;
   exit: string | null;
   kept: boolean;
+  /** Its output is being recorded (for an asciicast export). */
+  recording: boolean;
   /** This window has a tab on it. */
   open: boolean;
 }
@@ -56,6 +58,7 @@ export function rowView(row: SessionRow, openIds: ReadonlySet<string>): RowView 
     pid: String(row.pid),
     exit: row.state === 'exited' ? exitLabel(row) : null,
     kept: row.kept,
+    recording: row.recording,
     open: openIds.has(row.session_id),
   };
 }

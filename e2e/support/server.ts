@@ -35,6 +35,8 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
       LANG: 'C.UTF-8',
       LINGER_TOKEN: token,
       LINGER_DATA_DIR: dataDir,
+      // Its own CLI socket: two test servers (or a Linger the developer runs) never meet there.
+      LINGER_SOCKET: path.join(home, 'linger.sock'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

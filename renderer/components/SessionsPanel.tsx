@@ -2,11 +2,20 @@
  * The sessions panel: every session the host has (open in a tab or not), ticking with each
  * `sessions` push, with Open / Keep / Stop; the seed's summary counts; recent ledger events.
  */
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import type { ExportFormat } from '../../electron/contract';
 import { EVENTS_POLL_MS } from '../controller';
 import { SHORTCUT_HINTS } from '../shortcuts';
 import { emptyStateSentence, eventViews, sessionRows, summaryItems, type RowView } from '../stats-view';
 import { useAppState, useController } from './context';
+import { Menu } from './Menu';
+
+/** The Export menu: what each format is for, in the words a user picks by. */
+const EXPORT_CHOICES: Array<{ format: ExportFormat; label: string; title: string }> = [
+  { format: 'text', label: 'Text (.txt)', title: 'Scrollback and screen as plain text' },
+  { format: 'ansi', label: 'ANSI colours (.ans)', title: 'Scrollback and screen with colours: `cat` redraws it' },
+  { format: 'asciicast', label: 'asciicast (.cast)', title: 'For asciinema: the timed recording if it was recorded, else the screen' },
+];
 
 export function SessionsPanel() {
   const controller = useController();
@@ -79,6 +88,12 @@ export function SessionsPanel() {
 
 function SessionRowItem({ row }: { row: RowView }) {
   const controller = useController();
+  const [exportMenu, setExportMenu] = useState<{ x: number; y: number } | null>(null);
+  const closeExportMenu = useCallback(() => setExportMenu(null), []);
+  const openExportMenu = (e: MouseEvent<HTMLButtonElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    setExportMenu({ x: rect.left, y: rect.bottom + 2 });
+  };
   return (
     <li
       className={`session-row state-${row.state}`}
@@ -86,6 +101,7 @@ function SessionRowItem({ row }: { row: RowView }) {
       data-session-id={row.sessionId}
       data-state={row.state}
       data-kept={row.kept ? 'true' : 'false'}
+      data-recording={row.recording ? 'true' : 'false'}
     >
       <div className="row-head">
         <span className={`badge ${row.state}`}>{row.stateLabel}</span>
@@ -93,6 +109,11 @@ function SessionRowItem({ row }: { row: RowView }) {
           {row.title}
         </span>
         {row.open && <span className="row-open-note">in a tab</span>}
+        {row.recording && (
+          <span className="row-recording" title="Its output is being recorded for an asciicast export">
+            ● rec
+          </span>
+        )}
       </div>
       <div className="row-command" title={`${row.command} — in ${row.cwd}`}>
         <code>{row.command}</code> <span className="row-cwd">{row.cwd}</span>
@@ -146,6 +167,27 @@ function SessionRowItem({ row }: { row: RowView }) {
         </button>
         <button
           type="button"
+          className="button"
+          data-testid="session-record"
+          aria-pressed={row.recording}
+          disabled={row.state === 'exited' && !row.recording}
+          title={row.recording ? 'Stop recording; what was recorded is kept for Export until the session ends' : 'Record its output from now on, for an asciicast export'}
+          onClick={() => void controller.setRecording(row.sessionId, !row.recording)}
+        >
+          {row.recording ? 'Stop rec' : 'Record'}
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="session-export"
+          aria-haspopup="menu"
+          title="Save its scrollback and screen (or its recording) as a file"
+          onClick={openExportMenu}
+        >
+          Export
+        </button>
+        <button
+          type="button"
           className="button danger"
           data-testid="session-stop"
           title="End the process now"
@@ -154,6 +196,20 @@ function SessionRowItem({ row }: { row: RowView }) {
           Stop
         </button>
       </div>
+      {exportMenu && (
+        <Menu
+          x={exportMenu.x}
+          y={exportMenu.y}
+          label="Export as"
+          onClose={closeExportMenu}
+          items={EXPORT_CHOICES.map(({ format, label, title }) => ({
+            label,
+            title,
+            testId: `export-${format}`,
+            onSelect: () => void controller.exportSession(row.sessionId, format),
+          }))}
+        />
+      )}
     </li>
   );
 }
