@@ -140,7 +140,10 @@ export class PtyBridge {
     if (recorder) {
       this.recordings.set(id, recorder);
       // No output has been delivered yet, so this takes effect at once.
-      session.record(recorder).catch(reportFailure('starting a recording'));
+      session.record(recorder).catch((err: unknown) => {
+        this.recordings.delete(id);
+        reportFailure('starting a recording')(err);
+      });
     }
     this.ledger.append('pty_session_started', id, {
       profile: profile.name,
@@ -215,8 +218,17 @@ export class PtyBridge {
         throw new LingerError('SESSION_EXITED', `The process in session ${sessionId} has exited: there is nothing more to record. Export its screen instead.`);
       }
       const recorder = this.newRecorder(sessionId, session.title);
+      const previous = this.recordings.get(sessionId);
       this.recordings.set(sessionId, recorder);
-      await session.record(recorder);
+      try {
+        await session.record(recorder);
+      } catch (err) {
+        if (this.recordings.get(sessionId) === recorder) {
+          if (previous) this.recordings.set(sessionId, previous);
+          else this.recordings.delete(sessionId);
+        }
+        throw err;
+      }
     } else if (!on) {
       await session.record(null);
       this.recordings.get(sessionId)?.stop();

@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { LingerError } from '../contract';
 import { castHeader } from './export';
 import { reportFailure } from './log';
 import type { OutputRecorder } from './session';
@@ -50,8 +51,12 @@ export class Recorder implements OutputRecorder {
 
   begin(cols: number, rows: number, screen: string): void {
     this.startedAt = this.now();
-    // A recording restarted on the same session replaces the old one.
-    this.fd = fs.openSync(this.file, 'w', 0o600);
+    try {
+      // A recording restarted on the same session replaces the old one.
+      this.fd = fs.openSync(this.file, 'w', 0o600);
+    } catch (err) {
+      throw new LingerError('SAVE_FAILED', `Could not start recording to ${this.file}: ${(err as Error).message}. Check that folder's permissions and free space.`);
+    }
     this.append(castHeader(cols, rows, this.startedAt, this.title));
     if (screen) this.append(JSON.stringify([0, 'o', screen]));
   }
@@ -116,15 +121,19 @@ export class Recorder implements OutputRecorder {
  */
 export function recordingsDir(dataDir: string, pid: number = process.pid): string {
   const root = path.join(dataDir, RECORDINGS_DIR);
-  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
-  fs.chmodSync(root, 0o700);
-  for (const entry of fs.readdirSync(root)) {
-    const owner = Number(entry);
-    if (Number.isInteger(owner) && owner !== pid && !processExists(owner)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+  try {
+    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+    fs.chmodSync(root, 0o700);
+    for (const entry of fs.readdirSync(root)) {
+      const owner = Number(entry);
+      if (Number.isInteger(owner) && owner !== pid && !processExists(owner)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+    }
+    const dir = path.join(root, String(pid));
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  } catch (err) {
+    throw new LingerError('SAVE_FAILED', `Could not prepare ${root} for recordings: ${(err as Error).message}. Check the data folder's permissions.`);
   }
-  const dir = path.join(root, String(pid));
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
 }
 
 function processExists(pid: number): boolean {

@@ -172,3 +172,13 @@ test('recordings left by a process that is gone are removed; a live one is kept'
   expect(fs.existsSync(dead)).toBe(false);
   expect(fs.existsSync(alive)).toBe(true);
 });
+
+test('a recording that cannot be written is a typed error, and the session goes on unrecorded', async () => {
+  harness = createHarness();
+  fs.writeFileSync(path.join(harness.dataDir, 'recordings'), 'in the way');
+  const row = harness.bridge.start({ ...HERMETIC_BASH, cwd: harness.home, cols: 80, rows: 24 });
+  await expect(harness.bridge.record(row.session_id, true)).rejects.toMatchObject({ code: 'SAVE_FAILED', message: expect.stringMatching(/permissions/) });
+  expect(() => harness.bridge.start({ ...HERMETIC_BASH, cwd: harness.home, cols: 80, rows: 24, record: true })).toThrow(/recordings/);
+  expect(harness.bridge.stats().sessions.map((s) => [s.session_id, s.recording])).toEqual([[row.session_id, false]]);
+  await typeAndWait(harness, row.session_id, 'echo still-fine', '\nstill-fine');
+});
