@@ -213,7 +213,7 @@ export class PtyBridge {
   async record(sessionId: string, on: boolean): Promise<SessionRow> {
     const session = this.get(sessionId);
     session.touch();
-    if (on && !session.facts().recording) {
+    if (on && !this.recordings.get(sessionId)?.recording) {
       if (session.processState === 'exited') {
         throw new LingerError('SESSION_EXITED', `The process in session ${sessionId} has exited: there is nothing more to record. Export its screen instead.`);
       }

@@ -39,6 +39,7 @@ export class Recorder implements OutputRecorder {
   private readonly now: () => number;
   private readonly maxBytes: number;
   private fd: number | null = null;
+  private stopped = false;
   private startedAt = 0;
   private bytes = 0;
 
@@ -69,8 +70,14 @@ export class Recorder implements OutputRecorder {
     this.event('r', `${cols}x${rows}`);
   }
 
+  /** Until stopped: a second request to record while this one begins finds it here. */
+  get recording(): boolean {
+    return !this.stopped;
+  }
+
   /** Stops appending; the file stays for `export`. */
   stop(): void {
+    this.stopped = true;
     if (this.fd === null) return;
     fs.closeSync(this.fd);
     this.fd = null;

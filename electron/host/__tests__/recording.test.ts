@@ -47,6 +47,17 @@ function viewport(term: InstanceType<typeof Terminal>): string {
   return lines.join('\n').trimEnd();
 }
 
+/** How many of this process's file descriptors are open on `file` (Linux's /proc). */
+function openDescriptors(file: string): number {
+  return fs.readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
 /** The session's screen as a view would draw it from its snapshot. */
 async function screenOf(h: Harness, id: string): Promise<string> {
   const session = h.bridge.session(id);
@@ -87,19 +98,25 @@ test('recording started mid-session begins with the screen; stopping keeps it fo
   const row = harness.bridge.start({ ...HERMETIC_BASH, cwd: harness.home, cols: 80, rows: 24 });
   expect(row.recording).toBe(false);
   await typeAndWait(harness, row.session_id, 'echo before-recording', '\nbefore-recording');
-  expect((await harness.bridge.record(row.session_id, true)).recording).toBe(true);
+  // A double click: the second request finds the recording already beginning.
+  const [first] = await Promise.all([harness.bridge.record(row.session_id, true), harness.bridge.record(row.session_id, true)]);
+  expect(first.recording).toBe(true);
+  expect(harness.bridge.stats().sessions[0].recording).toBe(true);
+  const file = recordingFile(harness, row.session_id);
+  expect(openDescriptors(file)).toBe(1);
   await typeAndWait(harness, row.session_id, 'echo during-recording', '\nduring-recording');
   expect((await harness.bridge.record(row.session_id, false)).recording).toBe(false);
+  expect(openDescriptors(file)).toBe(0);
   await typeAndWait(harness, row.session_id, 'echo after-recording', '\nafter-recording');
 
   const { events } = parseCast((await harness.bridge.export(row.session_id, 'asciicast')).content);
+  expect(events.filter((e) => e[0] === 0)).toHaveLength(1);
   expect(events[0][0]).toBe(0);
   expect(events[0][2]).toContain('before-recording');
   const recorded = events.map((e) => e[2]).join('');
   expect(recorded).toContain('during-recording');
   expect(recorded).not.toContain('after-recording');
 
-  const file = recordingFile(harness, row.session_id);
   expect(fs.existsSync(file)).toBe(true);
   const swept = await harness.bridge.sweep(Date.now() + (harness.bridge.config.sessionTtlSeconds + 5) * 1000);
   expect(swept).toEqual([row.session_id]);
