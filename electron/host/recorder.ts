@@ -4,9 +4,10 @@
  * per batch of output and `[seconds, "r", "COLSxROWS"]` per resize. Scrollback holds secrets,
  * so the folder is 0700 and the file 0600, and the bridge deletes the file when the session ends.
  *
- * Each event is one synchronous write of one whole line (as the ledger does): batches come at
- * most every 16 ms, and the file is complete and in order at any moment, so `export` can read it
- * while recording goes on.
+ * Each event is one synchronous write of one whole line (as the ledger does), so the file is
+ * complete and in order at any moment and `export` can read it while recording goes on. A batch
+ * is at most 64 KB; interactive output brings one every 16 ms at most, and a flood, which brings
+ * them back to back, meets the cap after 16 MiB of writes, when the writes stop.
  */
 import fs from 'node:fs';
 import path from 'node:path';
