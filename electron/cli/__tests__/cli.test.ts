@@ -230,6 +230,23 @@ describe('attach', () => {
     }
   });
 
+  test('new --attach starts a session at this window\'s size and attaches to it', async () => {
+    const window = terminalWindow(process.execPath, [cli, 'new', '--attach', '--', 'bash', '--noprofile', '--norc'], 90, 20);
+    try {
+      await waitFor('a session, attached', () => harness.bridge.stats().sessions[0]?.attached);
+      const [session] = harness.bridge.stats().sessions;
+      expect(session).toMatchObject({ cols: 90, rows: 20, cwd: work });
+      window.proc.write('echo inside-$((4*4))\r');
+      await waitFor('its output here', async () => (await window.text()).includes('inside-16'));
+      window.proc.write('\x1c');
+      await waitFor('the CLI exited', () => window.exitCode() !== null);
+      expect(window.exitCode()).toBe(0);
+      expect(row(session.session_id)?.state).toBe('detached');
+    } finally {
+      window.dispose();
+    }
+  });
+
   test('refuses without a terminal', async () => {
     const { session_id: id } = startShell();
     const run = await linger(['attach', id]);
@@ -315,6 +332,13 @@ describe('commands', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain(path.join(work, 'nobody.sock'));
     expect(run.stderr).toMatch(/npm start.*npm run serve/);
+
+    // A socket in a folder others can reach could be anyone's: the CLI will not talk to it.
+    const shared = tempDir('linger-cli-shared-');
+    fs.chmodSync(shared, 0o755);
+    const unsafe = await linger(['ls'], { env: cliEnv({ LINGER_SOCKET: path.join(shared, 's.sock') }) });
+    expect(unsafe.code).toBe(2);
+    expect(unsafe.stderr).toMatch(/open to other users \(mode 755\)/);
 
     await listener.close();
     const stale = await linger(['ls']);
