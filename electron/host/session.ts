@@ -261,8 +261,7 @@ export class PtySession {
   /** The active buffer with its colours, as a file to `cat` (mirror.ts). Counts as activity, like `read`. */
   async ansi(): Promise<string> {
     this.touch();
-    this.batcher.flush();
-    await this.mirror.settled();
+    await this.settledMirror();
     return this.mirror.ansi();
   }
 
