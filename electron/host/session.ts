@@ -86,6 +86,7 @@ export class PtySession {
   private recorder: OutputRecorder | null = null;
   private readonly disposers: Array<{ dispose(): void }> = [];
   private exiting = false;
+  private resizing: NodeJS.Immediate | null = null;
   private lastOutput = 0;
   private ptyClosed = false;
   private disposed = false;
@@ -223,15 +224,28 @@ export class PtySession {
     this.input.write(data);
   }
 
+  /**
+   * The new size counts at once (stats, the next snapshot); the pty, the mirror and a recording
+   * get it once per turn of the event loop. A storm of resizes (a window dragged, a script in a
+   * loop) then costs one reflow, not one per request: each reflow of a 1000×1000 mirror holds
+   * the host's thread for milliseconds, and a storm held a stats request for 539 ms.
+   */
   resize(cols: number, rows: number): void {
     this.touch();
     if (cols === this.cols && rows === this.rows) return;
     this.cols = cols;
     this.rows = rows;
+    this.resizing ??= setImmediate(() => this.applySize());
+    this.hooks.changed(this);
+  }
+
+  private applySize(): void {
+    this.resizing = null;
+    if (this.disposed) return;
+    const { cols, rows } = this;
     this.mirror.resize(cols, rows);
     this.recorder?.resize(cols, rows);
     if (this.processState === 'running' && !this.ptyClosed) this.pty.resize(cols, rows);
-    this.hooks.changed(this);
   }
 
   async read(maxChars: number): Promise<string> {
@@ -312,6 +326,7 @@ export class PtySession {
     if (this.disposed) return;
     this.disposed = true;
     for (const d of this.disposers.splice(0)) d.dispose();
+    if (this.resizing) clearImmediate(this.resizing);
     this.input.dispose();
     this.batcher.dispose();
     this.views.clear();

@@ -1,6 +1,7 @@
 /** Real shells through real node-pty: the output path, reattach, exit, flow control, input. */
 import { createHash } from 'node:crypto';
-import { afterEach, describe, expect, test } from 'vitest';
+import headless from '@xterm/headless';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { HostEvent } from '../../contract';
 import { BATCH_MAX_CHARS } from '../batcher';
 import { FLOW_HIGH_WATERMARK_CHARS } from '../flow';
@@ -9,7 +10,10 @@ import { VIM_MISSING, VIM_SKIP_REASON } from '../../../e2e/support/vim';
 import { HERMETIC_BASH, createHarness, dataFor, waitFor, type Harness } from './harness';
 
 let h: Harness;
-afterEach(async () => h?.close());
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await h?.close();
+});
 
 /** What a view shows after applying every event it got for a session: snapshot, then data. */
 async function viewText(events: HostEvent[], sessionId: string): Promise<string> {
@@ -168,6 +172,19 @@ describe('input', () => {
     h.bridge.write(id, 'stty size\r');
     await waitFor('new size', () => dataFor(h.events, id).includes('43 132'));
     expect(h.bridge.stats().sessions[0]).toMatchObject({ cols: 132, rows: 43 });
+  });
+
+  test('a storm of resizes costs one reflow of the mirror, and the last size wins', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 1000, rows: 1000 });
+    await h.bridge.read(id, 10);
+    const reflows = vi.spyOn(headless.Terminal.prototype, 'resize');
+    for (let i = 0; i < 200; i++) h.bridge.resize(id, i % 2 ? 1000 : 999, i % 2 ? 999 : 1000);
+    h.bridge.resize(id, 120, 40);
+    expect(h.bridge.stats().sessions[0]).toMatchObject({ cols: 120, rows: 40 });
+    h.bridge.write(id, 'stty size\r');
+    await waitFor('the last size', async () => /^40 120$/m.test(await h.bridge.read(id, 4000)));
+    expect(reflows.mock.calls).toEqual([[120, 40]]);
   });
 
   test('the shell title (OSC 0) becomes the session title', async () => {
