@@ -6,7 +6,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'linger_token';
+/**
+ * Cookies ignore ports, so two servers on 127.0.0.1 would overwrite each other's token: each
+ * server names its cookie after its port.
+ */
+export function tokenCookieName(port: number): string {
+  return `linger_token_${port}`;
+}
 
 /** 32 random bytes: not guessable, and short enough to paste. */
 export function newToken(): string {
@@ -20,10 +26,17 @@ export function tokensEqual(given: string | null | undefined, expected: string):
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function cookieToken(req: IncomingMessage): string | null {
+/** This server's token cookie; a cookie that is not valid percent-encoding counts as absent. */
+export function cookieToken(req: IncomingMessage, port: number): string | null {
+  const name = tokenCookieName(port);
   for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join('='));
+    const [key, ...value] = part.trim().split('=');
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return null;
+    }
   }
   return null;
 }
@@ -33,8 +46,8 @@ export function bearerToken(req: IncomingMessage): string | null {
   return header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : null;
 }
 
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+export function tokenCookie(token: string, port: number): string {
+  return `${tokenCookieName(port)}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

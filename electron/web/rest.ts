@@ -3,17 +3,25 @@
  *   POST /api/pty/start {tool?, repo_root?, command?, args?, cols?, rows?}
  *   POST /api/pty/:id/send {data}       GET /api/pty/:id/read?max_chars=4000
  *   POST /api/pty/:id/stop              GET /api/pty/stats
- * Reads and sends count as activity, as in the seed. Validation is the contract's.
+ * Every route is a request through the same dispatcher as the WebSocket and IPC, so validation
+ * and semantics are the contract's. Reads and sends count as activity, as in the seed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { LingerError, MAX_WS_FRAME_BYTES, parseParams } from '../contract';
+import { LingerError, MAX_WS_FRAME_BYTES, type ResponseMap } from '../contract';
 import type { PtyBridge } from '../host/bridge';
+import { createDispatch, type Dispatch } from '../host/dispatch';
 import { decodeSegment, readJsonBody, sendError, sendJson } from './http';
 
 /** A script that gives no size gets a roomy terminal: tools like claude wrap to it. */
 const DEFAULT_REST_COLS = 120;
 const DEFAULT_REST_ROWS = 40;
+
+/**
+ * REST never attaches a view, so it needs no event sink: one client id for every REST call,
+ * never connected, costs the bridge nothing.
+ */
+const REST_CLIENT_ID = 'rest';
 
 const startBody = z
   .object({
@@ -26,54 +34,85 @@ const startBody = z
   })
   .passthrough();
 
-const ROUTE = /^\/api\/pty\/([^/]+)\/(send|read|stop)$/;
+type Handler = (req: IncomingMessage, url: URL, sessionId: string) => Promise<unknown>;
 
-export async function handleRest(
+interface Route {
+  pattern: RegExp;
+  /** The only method the route answers; any other gets 405 naming it. */
+  method: 'GET' | 'POST';
+  handle: Handler;
+}
+
+export function createRestHandler(
   bridge: PtyBridge,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
   defaultCwd: string,
-): Promise<void> {
-  try {
-    const method = req.method ?? 'GET';
-    if (url.pathname === '/api/pty/stats' && method === 'GET') return sendJson(res, 200, bridge.stats());
-    if (url.pathname === '/api/pty/start' && method === 'POST') {
-      const body = startBody.safeParse(await readJsonBody(req, MAX_WS_FRAME_BYTES));
-      if (!body.success) throw new LingerError('INVALID_INPUT', 'The start body must be a JSON object. See the README for its fields.');
-      const { tool, repo_root, command, args, cols, rows } = body.data;
-      const params = parseParams('start', {
-        ...(tool ? { profile: tool } : {}),
-        ...(command ? { command } : {}),
-        ...(args ? { args } : {}),
-        cwd: repo_root ?? defaultCwd,
-        cols: cols ?? DEFAULT_REST_COLS,
-        rows: rows ?? DEFAULT_REST_ROWS,
-      });
-      return sendJson(res, 200, bridge.start(params));
-    }
-    const match = ROUTE.exec(url.pathname);
-    if (match) {
-      const sessionId = decodeSegment(match[1]);
-      const action = match[2];
-      if (action === 'send' && method === 'POST') {
-        const body = (await readJsonBody(req, MAX_WS_FRAME_BYTES)) as Record<string, unknown>;
-        const { data } = parseParams('write', { sessionId, data: body?.data });
-        bridge.write(sessionId, data);
-        return sendJson(res, 200, { ok: true, session_id: sessionId, chars: data.length });
-      }
-      if (action === 'read' && method === 'GET') {
+): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  const dispatch: Dispatch = createDispatch(bridge, REST_CLIENT_ID);
+  const call = <K extends keyof ResponseMap>(method: K, params: unknown) => dispatch(method, params) as Promise<ResponseMap[K]>;
+
+  const routes: Route[] = [
+    { pattern: /^\/api\/pty\/stats$/, method: 'GET', handle: () => call('stats', {}) },
+    {
+      pattern: /^\/api\/pty\/start$/,
+      method: 'POST',
+      handle: async (req) => {
+        const body = startBody.safeParse(await readJsonBody(req, MAX_WS_FRAME_BYTES));
+        if (!body.success) throw new LingerError('INVALID_INPUT', 'The start body must be a JSON object. See the README for its fields.');
+        const { tool, repo_root, command, args, cols, rows } = body.data;
+        return call('start', {
+          ...(tool ? { profile: tool } : {}),
+          ...(command ? { command } : {}),
+          ...(args ? { args } : {}),
+          cwd: repo_root ?? defaultCwd,
+          cols: cols ?? DEFAULT_REST_COLS,
+          rows: rows ?? DEFAULT_REST_ROWS,
+        });
+      },
+    },
+    {
+      pattern: /^\/api\/pty\/([^/]+)\/send$/,
+      method: 'POST',
+      handle: async (req, _url, sessionId) => {
+        const body = (await readJsonBody(req, MAX_WS_FRAME_BYTES)) as Record<string, unknown> | null;
+        const data = body?.data;
+        await call('write', { sessionId, data });
+        return { ok: true, session_id: sessionId, chars: typeof data === 'string' ? data.length : 0 };
+      },
+    },
+    {
+      pattern: /^\/api\/pty\/([^/]+)\/read$/,
+      method: 'GET',
+      handle: async (_req, url, sessionId) => {
         const raw = url.searchParams.get('max_chars');
-        const { maxChars } = parseParams('read', { sessionId, ...(raw === null ? {} : { maxChars: Number(raw) }) });
-        return sendJson(res, 200, { session_id: sessionId, output: await bridge.read(sessionId, maxChars) });
+        const { text } = await call('read', { sessionId, ...(raw === null ? {} : { maxChars: Number(raw) }) });
+        return { session_id: sessionId, output: text };
+      },
+    },
+    {
+      pattern: /^\/api\/pty\/([^/]+)\/stop$/,
+      method: 'POST',
+      handle: async (_req, _url, sessionId) => {
+        await call('stop', { sessionId });
+        return { ok: true, session_id: sessionId };
+      },
+    },
+  ];
+
+  return async (req, res, url) => {
+    try {
+      const method = req.method ?? 'GET';
+      for (const route of routes) {
+        const match = route.pattern.exec(url.pathname);
+        if (!match) continue;
+        if (method !== route.method) {
+          res.setHeader('Allow', route.method);
+          throw new LingerError('METHOD_NOT_ALLOWED', `${url.pathname} takes ${route.method}, not ${method}. Send it as ${route.method}.`);
+        }
+        return sendJson(res, 200, await route.handle(req, url, match[1] ? decodeSegment(match[1]) : ''));
       }
-      if (action === 'stop' && method === 'POST') {
-        await bridge.stop(sessionId);
-        return sendJson(res, 200, { ok: true, session_id: sessionId });
-      }
+      throw new LingerError('NOT_FOUND', `No API route ${method} ${url.pathname}. See the README for the REST API.`);
+    } catch (err) {
+      sendError(res, err);
     }
-    throw new LingerError('NOT_FOUND', `No API route ${method} ${url.pathname}. See the README for the REST API.`);
-  } catch (err) {
-    sendError(res, err);
-  }
+  };
 }

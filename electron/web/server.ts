@@ -11,7 +11,7 @@ import { LingerError, MAX_WS_FRAME_BYTES, WS_PATH } from '../contract';
 import type { PtyBridge } from '../host/bridge';
 import { bearerToken, cookieToken, isOwnHost, isOwnOrigin, tokenCookie, tokensEqual } from './auth';
 import { decodeSegment, requestUrl, sendError } from './http';
-import { handleRest } from './rest';
+import { createRestHandler } from './rest';
 import { serveSocket } from './socket';
 
 /**
@@ -74,6 +74,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_FRAME_BYTES });
   sockets.on('connection', (socket) => serveSocket(bridge, socket));
 
+  const rest = createRestHandler(bridge, defaultCwd);
+  const realRendererDir = fs.realpathSync(rendererDir);
   const server = http.createServer((req, res) => {
     let url: URL;
     try {
@@ -87,10 +89,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (url.pathname.startsWith('/api/')) {
       const given = bearerToken(req) ?? url.searchParams.get('token');
       if (!tokensEqual(given, token)) return sendError(res, unauthorized('Send the token as "Authorization: Bearer TOKEN" or ?token=TOKEN.'));
-      return void handleRest(bridge, req, res, url, defaultCwd);
+      return void rest(req, res, url);
     }
     try {
-      servePage(req, res, url, token, rendererDir);
+      servePage(req, res, url, token, port, realRendererDir);
     } catch (err) {
       sendError(res, err);
     }
@@ -111,20 +113,30 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }, SOCKET_PING_INTERVAL_MS);
 
+  // Every connection, so close() can end them all: an upgrade that never completes is no longer
+  // the http server's to close, and would keep the process up after SIGTERM.
+  const connections = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    // Before anything is written: a client that resets while refused must not become an
+    // unhandled 'error' (as the ws package does).
+    socket.on('error', () => socket.destroy());
     const refuse = (status: string) => {
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      if (!socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    let url: URL;
     try {
-      url = requestUrl(req);
-    } catch {
-      return refuse('400 Bad Request');
+      const url = requestUrl(req);
+      if (url.pathname !== WS_PATH) return refuse('404 Not Found');
+      if (!isOwnOrigin(req.headers.origin, req.headers.host, port)) return refuse('403 Forbidden');
+      if (!tokensEqual(cookieToken(req, port) ?? url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
+      sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+    } catch (err) {
+      refuse(err instanceof LingerError && err.code === 'MALFORMED_MESSAGE' ? '400 Bad Request' : '500 Internal Server Error');
     }
-    if (url.pathname !== WS_PATH) return refuse('404 Not Found');
-    if (!isOwnOrigin(req.headers.origin, req.headers.host, port)) return refuse('403 Forbidden');
-    if (!tokensEqual(cookieToken(req) ?? url.searchParams.get('token'), token)) return refuse('401 Unauthorized');
-    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -142,7 +154,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         clearInterval(heartbeat);
         for (const ws of sockets.clients) ws.terminate();
         sockets.close();
-        server.closeAllConnections();
+        for (const socket of connections) socket.destroy();
         server.close(() => resolve());
       }),
   };
@@ -152,7 +164,8 @@ function unauthorized(how: string): LingerError {
   return new LingerError('UNAUTHORIZED', `Missing or wrong token. ${how} The token is printed by "npm run serve".`);
 }
 
-function servePage(req: IncomingMessage, res: ServerResponse, url: URL, token: string, rendererDir: string): void {
+/** `rendererDir` is a real path (symlinks resolved): every file served must really be inside it. */
+function servePage(req: IncomingMessage, res: ServerResponse, url: URL, token: string, port: number, rendererDir: string): void {
   const given = url.searchParams.get('token');
   if (given !== null) {
     if (!tokensEqual(given, token)) return sendError(res, unauthorized('Open the URL printed by "npm run serve".'));
@@ -160,17 +173,15 @@ function servePage(req: IncomingMessage, res: ServerResponse, url: URL, token: s
     url.searchParams.delete('token');
     // A path-relative target: "//host" must not become a redirect to another site.
     const location = `/${url.pathname.replace(/^\/+/, '')}${url.search}`;
-    res.writeHead(302, { 'Set-Cookie': tokenCookie(token), Location: location, 'Referrer-Policy': 'no-referrer' });
+    res.writeHead(302, { 'Set-Cookie': tokenCookie(token, port), Location: location, 'Referrer-Policy': 'no-referrer' });
     return void res.end();
   }
-  if (!tokensEqual(cookieToken(req), token)) return sendError(res, unauthorized('Open the URL printed by "npm run serve".'));
+  if (!tokensEqual(cookieToken(req, port), token)) return sendError(res, unauthorized('Open the URL printed by "npm run serve".'));
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, new LingerError('METHOD_NOT_ALLOWED', 'Pages are read with GET.'));
 
   const relative = url.pathname === '/' ? 'index.html' : decodeSegment(url.pathname.slice(1));
-  const file = path.resolve(rendererDir, relative);
-  if (!file.startsWith(path.resolve(rendererDir) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-    return sendError(res, new LingerError('NOT_FOUND', `No page ${url.pathname}. Open / instead.`));
-  }
+  const file = realFileWithin(rendererDir, path.resolve(rendererDir, relative));
+  if (!file) return sendError(res, new LingerError('NOT_FOUND', `No page ${url.pathname}. Open / instead.`));
   const body = fs.readFileSync(file);
   res.writeHead(200, {
     'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
@@ -181,4 +192,16 @@ function servePage(req: IncomingMessage, res: ServerResponse, url: URL, token: s
     'Cache-Control': 'no-cache',
   });
   res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/** The file's real path if it is a regular file really inside `dir` (a symlink out is not), else null. */
+function realFileWithin(dir: string, file: string): string | null {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return null;
+  }
+  if (!real.startsWith(dir + path.sep)) return null;
+  return fs.statSync(real).isFile() ? real : null;
 }
