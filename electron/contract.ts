@@ -127,6 +127,8 @@ export const requestSchemas = {
   stop: z.object({ sessionId }).strict(),
   /** A kept session does not expire while it runs. */
   keep: z.object({ sessionId, kept: z.boolean() }).strict(),
+  /** Whether a long command finishing or a bell in this session notifies (on by default). */
+  notify: z.object({ sessionId, enabled: z.boolean() }).strict(),
   /** The last `maxChars` of the session's text (the seed's read). Counts as activity. */
   read: z
     .object({ sessionId, maxChars: z.number().int().min(1).max(MAX_READ_CHARS).default(DEFAULT_READ_CHARS) })
@@ -169,6 +171,15 @@ export function parseParams<K extends RequestName>(method: K, params: unknown): 
 /** What a user sees a session as: exited once the process ended, else detached with no view. */
 export type SessionState = 'running' | 'detached' | 'exited';
 
+/** A command the shell ran, as its shell integration reported it. */
+export interface CommandSummary {
+  /** The command line (one line, cut at 500 chars); null when the shell did not say. */
+  command: string | null;
+  /** Null when its end was not reported with a status. */
+  exit_code: number | null;
+  duration_ms: number;
+}
+
 /** One row of `Stats`; the seed's field names, so scripts written for the seed read it unchanged. */
 export interface SessionRow {
   session_id: string;
@@ -194,6 +205,18 @@ export interface SessionRow {
   created_at: number;
   /** Its output is being recorded (asciicast, for `export`). */
   recording: boolean;
+  /** Where the shell is now: what it last reported (OSC 7), else what the kernel says (Linux); null when unknown. */
+  current_cwd: string | null;
+  /** The program in the terminal's foreground (`vim`, `bash`); null when unknown (not Linux) or exited. */
+  foreground: string | null;
+  /** The command line running now, when the shell reports it (shell integration). */
+  running_command: string | null;
+  /** The last command that finished, when the shell reports it. */
+  last_command: CommandSummary | null;
+  /** The last 3 lines of its screen, while no view shows it (detached); else null. */
+  preview: string | null;
+  /** Whether a long command finishing or a bell notifies. */
+  notify: boolean;
 }
 
 export interface Stats {
@@ -238,6 +261,9 @@ export const LEDGER_EVENT_TYPES = [
   'pty_session_cleaned',
   /** Written when a failing ledger recovers: how many events its bounded memory had to drop. */
   'ledger_events_dropped',
+  /** A command that ran at least the notify threshold finished: `{exit_code, duration_ms}`. */
+  'pty_command_finished',
+  'pty_bell',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -260,6 +286,7 @@ export interface ResponseMap {
   resize: null;
   stop: null;
   keep: SessionRow;
+  notify: SessionRow;
   read: { text: string };
   stats: Stats;
   profiles: ProfileInfo[];
@@ -285,7 +312,15 @@ export type HostEvent =
   | { type: 'removed'; sessionId: string; reason: 'stopped' | 'stale' | 'shutdown' }
   | { type: 'sessions'; stats: Stats }
   /** A line was appended to the ledger (`linger logs -f` follows these). */
-  | { type: 'ledger'; event: LedgerEvent };
+  | { type: 'ledger'; event: LedgerEvent }
+  /**
+   * To every view: a command that ran at least the threshold finished (`command` says which),
+   * or the bell rang (`command` null). At most one per session per 5 s, only while its
+   * `notify` is on. A view tells its user unless it is showing that session.
+   */
+  | { type: 'attention'; sessionId: string; reason: AttentionReason; command: CommandSummary | null };
+
+export type AttentionReason = 'command' | 'bell';
 
 /**
  * What the renderer holds: `window.linger` under Electron, a WebSocket client in browser mode.
@@ -301,6 +336,10 @@ export interface LingerApi {
    * and the renderer handles its own keys).
    */
   onMenuCommand?(listener: (command: MenuCommand) => void): () => void;
+  /** An OS notification from the main process (Electron only; browser mode uses the web Notification API). */
+  showNotification?(notice: DesktopNotice): void;
+  /** The user clicked a notification: the window has been brought forward; show that session. */
+  onNotificationClick?(listener: (sessionId: string) => void): () => void;
   /**
    * The desktop app's Save dialog for an export (Electron only; browser mode downloads the
    * `export` result instead). Resolves with where it was saved, or null if the user cancelled.
@@ -311,6 +350,15 @@ export interface LingerApi {
 export interface SavedExport {
   path: string;
 }
+
+/** Longest notification texts: the OS shows a line or two, and the payload stays bounded. */
+export const MAX_NOTICE_TITLE_CHARS = 200;
+export const MAX_NOTICE_BODY_CHARS = 1000;
+
+export const desktopNoticeSchema = z
+  .object({ sessionId, title: z.string().max(MAX_NOTICE_TITLE_CHARS), body: z.string().max(MAX_NOTICE_BODY_CHARS) })
+  .strict();
+export type DesktopNotice = z.infer<typeof desktopNoticeSchema>;
 
 /** What the application menu asks of the renderer. */
 export const MENU_COMMANDS = ['new-tab', 'close-tab', 'toggle-sessions'] as const;
@@ -331,6 +379,10 @@ export const IPC_CHANNELS = {
   menu: 'linger:menu',
   /** Renderer → main: `{sessionId, format}`; main shows the Save dialog and writes the export. */
   saveExport: 'linger:save-export',
+  /** Renderer → main: a `DesktopNotice` to show. */
+  notify: 'linger:notify',
+  /** Main → renderer: the session id of a clicked notification. */
+  notificationClick: 'linger:notification-click',
 } as const;
 
 /**

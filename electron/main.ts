@@ -5,12 +5,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, session, shell, type WebContents } from 'electron';
 import { appUrlMatcher } from './app-url';
 import { createHost, type Host } from './host/host';
+import { SHELL_SCRIPTS_DIR } from './host/shell-integration';
 import { registerIpc } from './ipc';
 import { startLocalListener, type LocalListener } from './local/listener';
 import { bindShortcuts, menuTemplate, perform, shortcuts, type AppAction } from './menu';
+import { createNotifier, registerNotifications } from './notifications';
 import { createQuitGuard, quitOnSignals } from './quit';
 import { registerSaveExport } from './save-export';
 import { ViewRegistry } from './views';
@@ -20,6 +22,8 @@ import { SECURE_WEB_PREFERENCES, guardSession, guardWebContents } from './window
 const RENDERER_DIR = path.join(__dirname, '../renderer');
 const INDEX_HTML = path.join(RENDERER_DIR, 'index.html');
 const PRELOAD = path.join(__dirname, 'preload.cjs');
+// Shells read these scripts themselves, so they are unpacked from app.asar (electron-builder.yml).
+const SHELL_SCRIPTS = path.join(__dirname, SHELL_SCRIPTS_DIR).replace(/app\.asar(?=[\\/])/, 'app.asar.unpacked');
 const DEV = !app.isPackaged;
 /** The renderer exposes `window.__lingerTest` for end-to-end tests (see ARCHITECTURE.md). */
 const E2E = process.env.LINGER_E2E === '1';
@@ -60,7 +64,7 @@ function start(): void {
       if (!fs.existsSync(INDEX_HTML)) {
         throw new Error(`The renderer is not built (${INDEX_HTML} is missing). Run "npm start", which builds it first.`);
       }
-      host = createHost({ mode: 'electron', fallbackDataDir: app.getPath('userData') });
+      host = createHost({ mode: 'electron', fallbackDataDir: app.getPath('userData'), shellScripts: SHELL_SCRIPTS });
     } catch (err) {
       dialog.showErrorBox('Linger cannot start', (err as Error).message);
       app.exit(1);
@@ -85,6 +89,18 @@ function start(): void {
     // `linger` on the command line reaches this app through its local socket.
     let listener: LocalListener | null = null;
     void startLocalListener({ bridge: host.bridge, log: (m) => console.error(m) }).then((l) => (listener = l));
+    const notifier = createNotifier({
+      supported: () => Notification.isSupported(),
+      create: (options) => new Notification(options),
+      focus: (page) => {
+        const window = BrowserWindow.fromWebContents(page as WebContents);
+        if (!window) return;
+        if (window.isMinimized()) window.restore();
+        window.show();
+        window.focus();
+      },
+    });
+    const disposeNotifications = registerNotifications({ ipcMain, views, isAppUrl, notifier });
     const guard = createQuitGuard({ shutdown: host.shutdown, quit: () => app.quit(), log: (m) => console.error(m) });
     app.on('before-quit', guard.onBeforeQuit);
     const disposeSignals = quitOnSignals(process, guard);
@@ -95,6 +111,8 @@ function start(): void {
       disposeIpc();
       disposeSave();
       void listener?.close();
+      disposeNotifications();
+      notifier.dispose();
       views.dispose();
     });
 

@@ -6,6 +6,7 @@
 import {
   IPC_CHANNELS,
   isRequestName,
+  type DesktopNotice,
   type ErrorPayload,
   type ExportFormat,
   type HostEvent,
@@ -68,5 +69,9 @@ export function createLingerApi(ipc: IpcRendererLike): Required<LingerApi> {
     },
     onMenuCommand: (listener: (command: MenuCommand) => void) => subscribe(IPC_CHANNELS.menu, listener),
     saveExport: (sessionId: string, format: ExportFormat) => invoke(IPC_CHANNELS.saveExport, 'Export', { sessionId, format }),
+    showNotification(notice: DesktopNotice) {
+      ipc.send(IPC_CHANNELS.notify, notice);
+    },
+    onNotificationClick: (listener: (sessionId: string) => void) => subscribe(IPC_CHANNELS.notificationClick, listener),
   };
 }

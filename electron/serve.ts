@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { createHost } from './host/host';
 import { StartupError } from './host/startup';
 import { startLocalListener } from './local/listener';
+import { SHELL_SCRIPTS_DIR } from './host/shell-integration';
 import { newToken } from './web/auth';
 import { startServer } from './web/server';
 
@@ -29,14 +30,15 @@ function parsePort(argv: string[]): number {
 
 async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2));
-  const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const rendererDir = path.resolve(here, '../renderer');
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     console.error(`The renderer is not built (${rendererDir} is missing). Run "npm run serve", which builds it first.`);
     process.exit(1);
   }
   let host;
   try {
-    host = createHost({ mode: 'browser' });
+    host = createHost({ mode: 'browser', shellScripts: path.join(here, SHELL_SCRIPTS_DIR) });
   } catch (err) {
     // A setting or folder the user can fix gets one sentence; anything else is a bug, with its stack.
     console.error(err instanceof StartupError ? err.message : err);

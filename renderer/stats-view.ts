@@ -2,7 +2,7 @@
  * The sessions panel's view model: `Stats` rows and ledger events turned into the strings a
  * user reads. Pure, so the formatting rules are unit-tested.
  */
-import type { LedgerEvent, SessionRow, SessionState, Stats } from '../electron/contract';
+import type { CommandSummary, LedgerEvent, SessionRow, SessionState, Stats } from '../electron/contract';
 
 /** `m:ss` under an hour, `h:mm:ss` above, like a stopwatch; negative or NaN reads as 0:00. */
 export function formatDuration(seconds: number): string {
@@ -19,7 +19,14 @@ export interface RowView {
   title: string;
   /** The command line as typed: command and args. */
   command: string;
+  /** Where the shell is now, else where it started. */
   cwd: string;
+  /** What runs in it now: the command line the shell reported, else the foreground program. */
+  now: string | null;
+  last: LastCommandView | null;
+  /** The last lines of its screen, while no view shows it. */
+  preview: string | null;
+  notify: boolean;
   state: SessionState;
   stateLabel: string;
   age: string;
@@ -38,6 +45,15 @@ export interface RowView {
   open: boolean;
 }
 
+export interface LastCommandView {
+  command: string;
+  /** The badge: `✓`, `✗ 1`, or `?` when the shell gave no status. */
+  exit: string;
+  failed: boolean;
+  duration: string;
+  hint: string;
+}
+
 /** Under this many seconds left, a detached session's countdown turns to a warning. */
 const EXPIRES_SOON_SECONDS = 60;
 
@@ -47,7 +63,11 @@ export function rowView(row: SessionRow, openIds: ReadonlySet<string>): RowView 
     sessionId: row.session_id,
     title: row.title || row.profile,
     command: [row.command, ...row.args].join(' '),
-    cwd: row.cwd,
+    cwd: row.current_cwd ?? row.cwd,
+    now: row.running_command ?? row.foreground,
+    last: row.last_command ? lastCommandView(row.last_command) : null,
+    preview: row.preview,
+    notify: row.notify,
     state: row.state,
     stateLabel: row.state,
     age: formatDuration(row.age_seconds),
@@ -60,6 +80,20 @@ export function rowView(row: SessionRow, openIds: ReadonlySet<string>): RowView 
     kept: row.kept,
     recording: row.recording,
     open: openIds.has(row.session_id),
+  };
+}
+
+function lastCommandView(last: CommandSummary): LastCommandView {
+  const duration = formatDuration(last.duration_ms / 1000);
+  const command = last.command ?? '(command line not reported)';
+  if (last.exit_code === null) return { command, exit: '?', failed: false, duration, hint: `Ended after ${duration}; its status was not reported` };
+  const failed = last.exit_code !== 0;
+  return {
+    command,
+    exit: failed ? `✗ ${last.exit_code}` : '✓',
+    failed,
+    duration,
+    hint: `${failed ? `Failed with exit ${last.exit_code}` : 'Succeeded'} after ${duration}`,
   };
 }
 
@@ -128,6 +162,8 @@ const EVENT_LABELS: Record<LedgerEvent['type'], string> = {
   pty_session_stopped: 'stopped',
   pty_session_cleaned: 'cleaned',
   ledger_events_dropped: 'ledger events dropped',
+  pty_command_finished: 'command finished',
+  pty_bell: 'bell',
 };
 
 /** Newest first, with the local time of day. */
@@ -157,6 +193,10 @@ function eventDetail(e: LedgerEvent): string {
       return d.reason === 'disconnected' ? 'window disconnected' : '';
     case 'pty_session_stopped':
       return d.reason === 'shutdown' ? 'on quit' : '';
+    case 'pty_command_finished': {
+      const code = d.exit_code === null || d.exit_code === undefined ? 'no status' : `code ${String(d.exit_code)}`;
+      return typeof d.duration_ms === 'number' ? `${code} after ${formatDuration(d.duration_ms / 1000)}` : code;
+    }
     default:
       return '';
   }

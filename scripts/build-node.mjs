@@ -39,6 +39,9 @@ export function buildCli(outfile = CLI_BUNDLE) {
 const only = (options) => (fs.existsSync(path.join(ROOT, options.entryPoints[0])) ? build(options) : null);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  // Shells read their integration scripts from disk, next to the bundle (electron/host/shell-integration.ts).
+  fs.rmSync('dist/electron/shell-scripts', { recursive: true, force: true });
+  fs.cpSync('electron/host/shell-scripts', 'dist/electron/shell-scripts', { recursive: true });
   await Promise.all([
     only(MAIN_BUILD),
     only({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs' }),

@@ -13,6 +13,7 @@ import { IPC_CHANNELS } from '../contract';
 import { appUrlMatcher } from '../app-url';
 import { createHarness, type Harness } from '../host/__tests__/harness';
 import { registerIpc, type IpcEventLike, type IpcMainLike } from '../ipc';
+import { createNotifier, registerNotifications, type NotificationLike } from '../notifications';
 import { ViewRegistry, type FrameLike, type WebContentsLike } from '../views';
 
 export const RENDERER_DIR = path.resolve('/opt/linger/dist/renderer');
@@ -373,7 +374,11 @@ export interface ElectronDouble {
     new (options: WindowOptions): FakeBrowserWindow;
     getAllWindows(): FakeBrowserWindow[];
     getFocusedWindow(): FakeBrowserWindow | null;
+    fromWebContents(webContents: unknown): FakeBrowserWindow | null;
   };
+  Notification: { new (options: { title: string; body: string }): FakeNotification; isSupported(): boolean };
+  /** Every OS notification main.ts created, in order. */
+  notifications: FakeNotification[];
   Menu: { buildFromTemplate(template: unknown[]): { template: unknown[] }; setApplicationMenu(menu: { template: unknown[] } | null): void };
   applicationMenu: { template: unknown[] } | null;
   dialog: { showErrorBox(title: string, content: string): void };
@@ -396,7 +401,16 @@ export function createElectronDouble(): ElectronDouble {
       }
       static getAllWindows = () => [...windows];
       static getFocusedWindow = () => windows.find((w) => w.focused) ?? null;
+      static fromWebContents = (webContents: unknown) => windows.find((w) => w.webContents === webContents) ?? null;
     },
+    Notification: class extends FakeNotification {
+      constructor(options: { title: string; body: string }) {
+        super(options);
+        double.notifications.push(this);
+      }
+      static isSupported = () => true;
+    },
+    notifications: [],
     Menu: {
       buildFromTemplate: (template) => ({ template }),
       setApplicationMenu: (menu) => {
@@ -419,12 +433,39 @@ export function createElectronDouble(): ElectronDouble {
   return double;
 }
 
+/** Electron's main-process Notification: records itself; `click()` is the user clicking it. */
+export class FakeNotification extends EventEmitter implements NotificationLike {
+  shown = false;
+  closed = false;
+
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+
+  show(): void {
+    this.shown = true;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.emit('close');
+  }
+
+  click(): void {
+    this.emit('click');
+  }
+}
+
 /** The IPC layer registered over a real host (real PtyBridge, hermetic bash), as main.ts wires it. */
 export interface IpcStage {
   h: Harness;
   ipcMain: FakeIpcMain;
   views: ViewRegistry;
-  /** Removes the IPC handlers (what main.ts's disposer does); `close` does it too. */
+  /** Every OS notification shown, in order. */
+  notifications: FakeNotification[];
+  /** The pages the notifier brought forward, in order. */
+  focused: WebContentsLike[];
+  /** Removes the IPC handlers and listeners (what main.ts's disposers do); `close` does it too. */
   unregister(): void;
   close(): Promise<void>;
 }
@@ -434,18 +475,31 @@ export function createIpcStage(): IpcStage {
   const ipcMain = new FakeIpcMain();
   const isAppUrl = appUrlMatcher(RENDERER_DIR);
   const views = new ViewRegistry(h.bridge, isAppUrl);
-  let dispose: (() => void) | null = registerIpc({ ipcMain, bridge: h.bridge, views, isAppUrl });
+  const notifications: FakeNotification[] = [];
+  const focused: WebContentsLike[] = [];
+  const notifier = createNotifier({
+    supported: () => true,
+    create: (options) => {
+      const notification = new FakeNotification(options);
+      notifications.push(notification);
+      return notification;
+    },
+    focus: (page) => focused.push(page),
+  });
+  const disposers = [registerIpc({ ipcMain, bridge: h.bridge, views, isAppUrl }), registerNotifications({ ipcMain, views, isAppUrl, notifier })];
   const unregister = () => {
-    dispose?.();
-    dispose = null;
+    for (const dispose of disposers.splice(0)) dispose();
   };
   return {
     h,
     ipcMain,
     views,
+    notifications,
+    focused,
     unregister,
     async close() {
       unregister();
+      notifier.dispose();
       views.dispose();
       await h.close();
     },

@@ -20,8 +20,8 @@ beforeEach(() => {
 
 afterEach(() => stage.close());
 
-test('exposes exactly the contract: request, onEvent, ack, onMenuCommand, saveExport — all functions', () => {
-  expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'request', 'saveExport']);
+test('exposes exactly the contract: request, onEvent, ack, onMenuCommand, saveExport, notifications — all functions', () => {
+  expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'onNotificationClick', 'request', 'saveExport', 'showNotification']);
   for (const value of Object.values(linger)) expect(typeof value).toBe('function');
 });
 
@@ -77,4 +77,19 @@ test('ack goes to the ack channel; menu commands reach onMenuCommand until unsub
   off();
   page.send(IPC_CHANNELS.menu, 'close-tab');
   expect(commands).toEqual(['new-tab']);
+});
+
+test('a notification the page asks for is shown by the main process; clicking it brings the window forward and names the session', async () => {
+  const row = await linger.request('start', { ...HERMETIC_BASH, cols: 80, rows: 24 });
+  const clicked: string[] = [];
+  const off = linger.onNotificationClick((id) => clicked.push(id));
+  linger.showNotification({ sessionId: row.session_id, title: 'Failed: make', body: 'exit 2 after 0:12' });
+  expect(stage.notifications.map((n) => n.options)).toEqual([{ title: 'Failed: make', body: 'exit 2 after 0:12' }]);
+  expect(stage.notifications[0]!.shown).toBe(true);
+
+  stage.notifications[0]!.click();
+  expect(stage.focused).toEqual([page]);
+  expect(clicked).toEqual([row.session_id]);
+  off();
+  expect(ipcRenderer.listenerCount(IPC_CHANNELS.notificationClick)).toBe(0);
 });

@@ -11,6 +11,8 @@ import {
   LingerError,
   type ExportFormat,
   type ExportResult,
+  type AttentionReason,
+  type CommandSummary,
   type HostEvent,
   type LedgerEvent,
   type ParsedParams,
@@ -18,6 +20,7 @@ import {
   type SessionRow,
   type Stats,
 } from '../contract';
+import { isLongCommand, noticeAllowed } from './attention';
 import type { HostConfig } from './config';
 import { exportResult, finishTruncatedCast, screenCast, textExport } from './export';
 import type { Ledger } from './ledger';
@@ -50,6 +53,8 @@ export interface BridgeOptions {
   now?: () => number;
   /** Told of every session's process group, to end them if the host dies without a word (guardian.ts). */
   watch?: SessionWatch;
+  /** shell-scripts/ as installed (shell-integration.ts); without it no shell gets integration. */
+  shellScripts?: string;
 }
 
 export type StopReason = 'user' | 'shutdown';
@@ -61,6 +66,7 @@ export class PtyBridge {
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: () => number;
   private readonly watch: SessionWatch | undefined;
+  private readonly shellScripts: string | null;
   private readonly sessions = new Map<string, PtySession>();
   private readonly clients = new Map<string, ViewSink>();
   private readonly statsListeners = new Set<(stats: Stats) => void>();
@@ -87,6 +93,7 @@ export class PtyBridge {
     this.now = options.now ?? Date.now;
     this.watch = options.watch;
     this.stopLedgerPush = this.ledger.onAppend((event) => this.broadcast({ type: 'ledger', event }));
+    this.shellScripts = options.shellScripts ?? null;
   }
 
   // -- requests ------------------------------------------------------------------------------
@@ -123,6 +130,7 @@ export class PtyBridge {
           cols: params.cols,
           rows: params.rows,
           scrollback: this.config.scrollback,
+          shellScripts: this.config.shellIntegration && profile.shellIntegration !== false ? this.shellScripts : null,
         },
         {
           now: this.now,
@@ -130,6 +138,10 @@ export class PtyBridge {
           changed: () => this.scheduleChange(),
           exited: (s) => this.onExited(s),
           closed: (s) => this.onClosed(s),
+          commandFinished: (s, command) => {
+            if (isLongCommand(command, this.config.notifyAfterSeconds)) this.onAttention(s, 'command', command);
+          },
+          bell: (s) => this.onAttention(s, 'bell', null),
         },
       );
     } catch (err) {
@@ -201,6 +213,14 @@ export class PtyBridge {
     const session = this.get(sessionId);
     session.touch();
     session.kept = kept;
+    this.scheduleChange();
+    return this.row(session);
+  }
+
+  /** A preference, not activity: it does not restart the idle clock. */
+  setNotify(sessionId: string, enabled: boolean): SessionRow {
+    const session = this.get(sessionId);
+    session.notify = enabled;
     this.scheduleChange();
     return this.row(session);
   }
@@ -354,6 +374,23 @@ export class PtyBridge {
   /** One event object to every client (transports serialize it once). */
   private broadcast(event: HostEvent): void {
     for (const sink of this.clients.values()) sink(event);
+  }
+
+  /**
+   * A long command finished or the bell rang: the ledger notes it and, while the session's
+   * notify is on, every view hears it (each decides whether its user is already looking) —
+   * at most one notice per session per NOTICE_MIN_GAP_MS. The ledger keeps no command line:
+   * it may hold a secret, and the ledger outlives the session.
+   */
+  private onAttention(session: PtySession, reason: AttentionReason, command: CommandSummary | null): void {
+    if (!this.sessions.has(session.id)) return;
+    const now = this.now();
+    if (!noticeAllowed(session.lastNotice, reason, now)) return;
+    session.lastNotice = { reason, at: now };
+    if (command) this.ledger.append('pty_command_finished', session.id, { exit_code: command.exit_code, duration_ms: command.duration_ms });
+    else this.ledger.append('pty_bell', session.id, {});
+    if (!session.notify) return;
+    this.broadcast({ type: 'attention', sessionId: session.id, reason, command });
   }
 
   // -- lifecycle -----------------------------------------------------------------------------

@@ -13,6 +13,10 @@ export interface HostConfig {
   scrollback: number;
   /** Ledger and settings. */
   dataDir: string;
+  /** Shells (bash, zsh, fish) report cwd and commands (shell-integration.ts); a profile can opt out. */
+  shellIntegration: boolean;
+  /** A command that ran at least this long notifies when it finishes. */
+  notifyAfterSeconds: number;
 }
 
 export const DEFAULT_CONFIG: Omit<HostConfig, 'dataDir'> = {
@@ -20,6 +24,9 @@ export const DEFAULT_CONFIG: Omit<HostConfig, 'dataDir'> = {
   cleanupIntervalSeconds: 60,
   killGraceMs: 3000,
   scrollback: 1000,
+  shellIntegration: true,
+  // Long enough that an `ls` or a quick build never notifies; short enough that a test run does.
+  notifyAfterSeconds: 10,
 };
 
 /** Where the ledger goes when neither the caller nor LINGER_DATA_DIR says (plain Node). */
@@ -36,6 +43,13 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, m
     throw new StartupError(`${name}=${raw} is not a number from ${min} to ${max}. Fix or unset it and start Linger again.`);
   }
   return value;
+}
+
+function switchFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === '0' || raw === '1') return raw === '1';
+  throw new Error(`${name}=${raw} is neither 0 (off) nor 1 (on). Fix or unset it and start Linger again.`);
 }
 
 /** Defaults, then `LINGER_*` environment overrides, then explicit overrides (tests). */
@@ -56,6 +70,8 @@ export function loadConfig(
     killGraceMs: numberFromEnv(env, 'LINGER_KILL_GRACE_MS', DEFAULT_CONFIG.killGraceMs, 0, 600_000),
     scrollback: Math.floor(numberFromEnv(env, 'LINGER_SCROLLBACK', DEFAULT_CONFIG.scrollback, 0, 1_000_000)),
     dataDir: env.LINGER_DATA_DIR || fallbackDataDir,
+    shellIntegration: switchFromEnv(env, 'LINGER_SHELL_INTEGRATION', DEFAULT_CONFIG.shellIntegration),
+    notifyAfterSeconds: numberFromEnv(env, 'LINGER_NOTIFY_AFTER_SECONDS', DEFAULT_CONFIG.notifyAfterSeconds, 0, 86_400),
     ...overrides,
   };
 }

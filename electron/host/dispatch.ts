@@ -28,6 +28,10 @@ export function createDispatch(bridge: PtyBridge, clientId: string): Dispatch {
       const { sessionId, kept } = parseParams('keep', p);
       return bridge.keep(sessionId, kept);
     },
+    notify: (p) => {
+      const { sessionId, enabled } = parseParams('notify', p);
+      return bridge.setNotify(sessionId, enabled);
+    },
     read: async (p) => {
       const { sessionId, maxChars } = parseParams('read', p);
       return { text: await bridge.read(sessionId, maxChars) };

@@ -26,6 +26,8 @@ export interface HostOptions {
   env?: NodeJS.ProcessEnv;
   /** Used when LINGER_DATA_DIR is not set. */
   fallbackDataDir?: string;
+  /** shell-scripts/ as installed next to the bundle; without it shells start without integration. */
+  shellScripts?: string;
 }
 
 export function createHost(options: HostOptions): Host {
@@ -35,7 +37,7 @@ export function createHost(options: HostOptions): Host {
   const profiles = loadProfiles(config.dataDir, env);
   const ledger = new Ledger({ dir: config.dataDir });
   const guardian = new Guardian(config.killGraceMs);
-  const bridge = new PtyBridge({ config, ledger, profiles, env, watch: guardian });
+  const bridge = new PtyBridge({ config, ledger, profiles, env, watch: guardian, shellScripts: options.shellScripts });
   const stopLoops = bridge.run();
   ledger.append('app_started', undefined, { mode: options.mode, pid: process.pid, data_dir: config.dataDir });
 

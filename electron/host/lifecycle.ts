@@ -2,13 +2,18 @@
  * Pure session-lifecycle logic: a function of the session's facts, a clock reading and the TTL.
  * Tests drive time by passing `now`; nothing here reads a clock or touches a process.
  */
-import type { SessionRow, SessionState, Stats } from '../contract';
+import type { CommandSummary, SessionRow, SessionState, Stats } from '../contract';
 
-/** The facts about one session that lifecycle decisions depend on. */
+/** The facts about one session that lifecycle decisions and its stats row depend on. */
 export interface SessionFacts {
   id: string;
   profile: string;
-  title: string;
+  /** The profile's label ("Shell"), or the command when started without a profile. */
+  label: string;
+  /** The title the program set (OSC 0/2); empty when none. */
+  oscTitle: string;
+  /** The session's HOME, shown as `~` in a title. */
+  home: string | null;
   command: string;
   args: string[];
   cwd: string;
@@ -25,6 +30,12 @@ export interface SessionFacts {
   cols: number;
   rows: number;
   recording: boolean;
+  currentCwd: string | null;
+  foreground: string | null;
+  runningCommand: string | null;
+  lastCommand: CommandSummary | null;
+  preview: string | null;
+  notify: boolean;
 }
 
 /** What staleness depends on; a live session object satisfies it, so a sweep allocates nothing. */
@@ -58,12 +69,32 @@ export function expiresInSeconds(facts: StalenessFacts, now: number, ttlSeconds:
 /** Whole seconds for display: users and the seed's scripts read integers. */
 const wholeSeconds = (seconds: number): number => Math.floor(seconds);
 
+/**
+ * What a tab and a card call the session: the title the program set, else "<foreground> ·
+ * <folder>" ("vim · src", "bash · ~"), else the label. Computed here so every view, the panel
+ * and REST clients agree.
+ */
+export function sessionTitle(facts: Pick<SessionFacts, 'oscTitle' | 'foreground' | 'currentCwd' | 'home' | 'label'>): string {
+  if (facts.oscTitle.trim()) return facts.oscTitle;
+  if (!facts.foreground) return facts.label;
+  return facts.currentCwd ? `${facts.foreground} · ${folderName(facts.currentCwd, facts.home)}` : facts.foreground;
+}
+
+/** The last part of a path; `~` for the home folder itself. */
+export function folderName(cwd: string, home: string | null): string {
+  const trimmed = withoutTrailingSlash(cwd);
+  if (home && trimmed === withoutTrailingSlash(home)) return '~';
+  return trimmed.slice(trimmed.lastIndexOf('/') + 1) || trimmed;
+}
+
+const withoutTrailingSlash = (path: string): string => path.replace(/(.)\/+$/, '$1');
+
 export function toRow(facts: SessionFacts, now: number, ttlSeconds: number): SessionRow {
   const expires = expiresInSeconds(facts, now, ttlSeconds);
   return {
     session_id: facts.id,
     profile: facts.profile,
-    title: facts.title,
+    title: sessionTitle(facts),
     command: facts.command,
     args: facts.args,
     cwd: facts.cwd,
@@ -81,6 +112,12 @@ export function toRow(facts: SessionFacts, now: number, ttlSeconds: number): Ses
     rows: facts.rows,
     created_at: facts.createdAt,
     recording: facts.recording,
+    current_cwd: facts.currentCwd,
+    foreground: facts.foreground,
+    running_command: facts.runningCommand,
+    last_command: facts.lastCommand,
+    preview: facts.preview,
+    notify: facts.notify,
   };
 }
 

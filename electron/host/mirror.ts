@@ -12,6 +12,7 @@
  */
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
+import { PREVIEW_LINES, appendToPreview, previewOf } from './preview';
 
 // Both packages are CommonJS bundles without ESM named exports under plain Node.
 const { Terminal } = headless;
@@ -28,6 +29,18 @@ const ALT_SCREEN_SWITCH = '\x1b[?1049h\x1b[H';
 
 /** A title set while hibernating (OSC 0 or 2), so the sessions panel stays current. */
 const TITLE_SEQUENCE = /\x1b\][02];([^\x07\x1b]*)(?:\x07|\x1b\\)/g;
+
+/** The last few rows up to the cursor, the cursor's row cut at the cursor: where output goes on. */
+function textBeforeCursor(terminal: InstanceType<typeof Terminal>): string {
+  const buffer = terminal.buffer.active;
+  const cursorRow = buffer.baseY + buffer.cursorY;
+  const rows: string[] = [];
+  for (let y = Math.max(0, cursorRow - PREVIEW_LINES); y <= cursorRow; y++) {
+    const line = buffer.getLine(y);
+    rows.push(y === cursorRow ? (line?.translateToString(false, 0, buffer.cursorX) ?? '') : (line?.translateToString(true) ?? ''));
+  }
+  return rows.join('\n');
+}
 
 /**
  * The serializer builds its output from thousands of small pieces, which V8 keeps as a rope:
@@ -48,6 +61,12 @@ interface Dormant {
   cols: number;
   rows: number;
   pending: string;
+  /** The preview when it hibernated; the screen's text up to the cursor, where `pending` goes on. */
+  preview: string | null;
+  beforeCursor: string;
+  /** The preview with `pending` read into it, for that many chars of it. */
+  previewWithPending: string | null;
+  previewPendingChars: number;
 }
 
 export class ScreenMirror {
@@ -168,6 +187,24 @@ export class ScreenMirror {
     return all.length > maxChars ? all.slice(all.length - maxChars) : all;
   }
 
+  /** The last lines on the screen (preview.ts). Never wakes a hibernating mirror: cheap to ask every second. */
+  preview(): string | null {
+    const dormant = this.dormant;
+    if (dormant) {
+      if (dormant.previewPendingChars !== dormant.pending.length) {
+        dormant.previewWithPending = appendToPreview(dormant.beforeCursor, dormant.pending);
+        dormant.previewPendingChars = dormant.pending.length;
+      }
+      return dormant.previewWithPending;
+    }
+    if (!this.live) return null;
+    const { terminal } = this.live;
+    const buffer = terminal.buffer.active;
+    const lines: string[] = [];
+    for (let y = buffer.baseY; y < buffer.baseY + terminal.rows; y++) lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    return previewOf(lines);
+  }
+
   /**
    * Trades the live terminal for its serialized screen. Gives up (returns false) if output
    * arrived while it was settling: the caller tries again when the session is quiet.
@@ -177,7 +214,17 @@ export class ScreenMirror {
     await this.settled();
     if (!this.live || !this.isSettled || this.disposed) return false;
     const { terminal } = this.live;
-    this.dormant = { snapshot: flatten(this.serialize()), cols: terminal.cols, rows: terminal.rows, pending: '' };
+    const preview = this.preview();
+    this.dormant = {
+      snapshot: flatten(this.serialize()),
+      cols: terminal.cols,
+      rows: terminal.rows,
+      pending: '',
+      preview,
+      beforeCursor: textBeforeCursor(terminal),
+      previewWithPending: preview,
+      previewPendingChars: 0,
+    };
     terminal.dispose();
     this.live = null;
     return true;

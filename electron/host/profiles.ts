@@ -14,6 +14,8 @@ export interface Profile {
   cwd?: string;
   /** Record every session started from it (asciicast, for `export`). */
   record?: boolean;
+  /** False: start the shell exactly as given, without shell integration (shell-integration.ts). */
+  shellIntegration?: boolean;
 }
 
 /** The built-ins: the user's shell, and the seed's `claude-code` tool. */
@@ -34,6 +36,7 @@ const userProfileSchema = z.array(
       env: z.record(z.string(), z.string()).default({}),
       cwd: z.string().optional(),
       record: z.boolean().optional(),
+      shellIntegration: z.boolean().optional(),
     })
     .strict(),
 );

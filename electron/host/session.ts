@@ -1,19 +1,25 @@
 /**
  * PtySession: one process on one pty, its off-screen mirror, the views attached to it, and
- * the output path between them: pty → exit-marker scan → batch → (mirror + every view), with
- * flow control across all of them.
+ * the output path between them: pty → exit-marker scan → (shell facts) → batch → (mirror +
+ * every view), with flow control across all of them.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import * as pty from 'node-pty';
-import { LingerError, type HostEvent, type SessionRow } from '../contract';
+import { LingerError, type CommandSummary, type HostEvent, type SessionRow } from '../contract';
+import type { Notice } from './attention';
 import { DataBatcher } from './batcher';
 import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
 import { FlowControl } from './flow';
-import type { SessionFacts } from './lifecycle';
+import { sessionTitle, type SessionFacts } from './lifecycle';
 import { ScreenMirror } from './mirror';
 import { reportFailure } from './log';
+import { OscScanner } from './osc-scanner';
+import { ProcessFacts } from './process-facts';
 import { killSessionNow, signalProcess, terminateSession } from './process-tree';
 import { PtyInput, type PtyMaster } from './pty-input';
+import { ShellFacts } from './shell-facts';
+import { withShellIntegration } from './shell-integration';
 
 /** The mirror acks like a view, so a detached flood is paced by the mirror's parsing. */
 const MIRROR_CONSUMER = 'mirror';
@@ -24,6 +30,12 @@ const MIRROR_CONSUMER = 'mirror';
  * that a panel full of detached sessions costs little.
  */
 export const HIBERNATE_AFTER_MS = 5000;
+
+/** A detached session's preview is re-read at most this often: stats go out once a second. */
+export const PREVIEW_MAX_AGE_MS = 1000;
+
+/** OSC 7 may name this machine (as shells spell it: its host name). */
+const THIS_HOST: ReadonlySet<string> = new Set([os.hostname().toLowerCase()]);
 
 /** Where a session sends events for one attached view. */
 export type ViewSink = (event: HostEvent) => void;
@@ -39,6 +51,7 @@ export interface OutputRecorder {
 export interface SessionSpec {
   id: string;
   profile: string;
+  /** What to call it until the program says more (the profile's label, or the command). */
   title: string;
   /** What the user asked for, as shown in the sessions panel. */
   command: string;
@@ -50,6 +63,8 @@ export interface SessionSpec {
   cols: number;
   rows: number;
   scrollback: number;
+  /** shell-scripts/ when this session may get shell integration; null when it is off. */
+  shellScripts: string | null;
 }
 
 export interface SessionHooks {
@@ -62,6 +77,10 @@ export interface SessionHooks {
   exited(session: PtySession): void;
   /** The wrapper (the session's leader) has been reaped. */
   closed(session: PtySession): void;
+  /** The shell reported a command's end. */
+  commandFinished(session: PtySession, command: CommandSummary): void;
+  /** The program rang the bell (BEL outside any sequence). */
+  bell(session: PtySession): void;
 }
 
 export class PtySession {
@@ -69,10 +88,15 @@ export class PtySession {
   readonly createdAt: number;
   lastActivity: number;
   kept = false;
+  /** Long commands finishing and bells notify (bridge.ts decides when). */
+  notify = true;
+  /** The last notice this session gave, for the rate limit (attention.ts). */
+  lastNotice: Notice | null = null;
   processState: 'running' | 'exited' = 'running';
   exitCode: number | null = null;
   exitSignal: number | null = null;
-  title: string;
+  /** The title the program set (OSC 0/2), empty when none. */
+  oscTitle = '';
   cols: number;
   rows: number;
 
@@ -82,6 +106,14 @@ export class PtySession {
   private readonly batcher: DataBatcher;
   private readonly flow: FlowControl;
   private readonly scanner: ExitMarkerScanner;
+  private readonly oscScanner = new OscScanner();
+  private readonly shell: ShellFacts;
+  private readonly processFacts: ProcessFacts;
+  /** The last cwd /proc gave, still shown once the process has exited. */
+  private procCwd: string | null = null;
+  private preview: string | null = null;
+  private previewAt = -Infinity;
+  private previewStale = true;
   private readonly views = new Map<string, ViewSink>();
   private recorder: OutputRecorder | null = null;
   private readonly disposers: Array<{ dispose(): void }> = [];
@@ -96,28 +128,32 @@ export class PtySession {
     private readonly hooks: SessionHooks,
   ) {
     this.id = spec.id;
-    this.title = spec.title;
     this.cols = spec.cols;
     this.rows = spec.rows;
     this.createdAt = hooks.now();
     this.lastActivity = this.createdAt;
     const nonce = randomBytes(8).toString('hex');
     this.scanner = new ExitMarkerScanner(nonce);
+    // A second secret: the exit marker's nonce travels in the wrapper's argv, visible in `ps`.
+    const integrationNonce = randomBytes(16).toString('hex');
+    const launch = spec.shellScripts ? withShellIntegration(spec.executable, spec.args, spec.env, spec.shellScripts, integrationNonce) : null;
+    this.shell = new ShellFacts(launch ? integrationNonce : '', THIS_HOST);
     this.mirror = new ScreenMirror(spec.cols, spec.rows, spec.scrollback, (title) => {
-      this.title = title || spec.title;
+      this.oscTitle = title;
       hooks.changed(this);
     });
     this.batcher = new DataBatcher((data) => this.deliver(data));
     this.flow = new FlowControl((paused) => (paused ? this.pty.pause() : this.pty.resume()));
     this.flow.addConsumer(MIRROR_CONSUMER);
-    this.pty = pty.spawn(WRAPPER_SHELL, wrapperArgs(nonce, spec.executable, spec.args), {
+    this.pty = pty.spawn(WRAPPER_SHELL, wrapperArgs(nonce, spec.executable, launch?.args ?? spec.args), {
       name: 'xterm-256color',
       cols: spec.cols,
       rows: spec.rows,
       cwd: spec.cwd,
-      env: spec.env,
+      env: launch?.env ?? spec.env,
     });
     this.input = new PtyInput(masterOf(this.pty), spec.id);
+    this.processFacts = new ProcessFacts(this.pty.pid);
     this.disposers.push(
       this.pty.onData((chunk) => this.onPtyData(chunk)),
       this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal ?? 0)),
@@ -142,11 +178,23 @@ export class PtySession {
     return this.views.size;
   }
 
+  /** What tabs and cards call it now (lifecycle.ts `sessionTitle`). */
+  get title(): string {
+    return sessionTitle(this.facts());
+  }
+
+  /** Reads /proc and the preview at most once a second each (their caches), so any caller may ask. */
   facts(): SessionFacts {
+    const now = this.hooks.now();
+    const running = this.processState === 'running';
+    const proc = running ? this.processFacts.read(now, this.shell.cwd === null) : null;
+    if (proc?.cwd) this.procCwd = proc.cwd;
     return {
       id: this.id,
       profile: this.spec.profile,
-      title: this.title,
+      label: this.spec.title,
+      oscTitle: this.oscTitle,
+      home: this.spec.env.HOME ?? null,
       command: this.spec.command,
       args: this.spec.args,
       cwd: this.spec.cwd,
@@ -161,7 +209,23 @@ export class PtySession {
       cols: this.cols,
       rows: this.rows,
       recording: this.recorder !== null,
+      currentCwd: this.shell.cwd ?? this.procCwd,
+      foreground: proc?.foreground ?? null,
+      runningCommand: running ? (this.shell.running?.command ?? null) : null,
+      lastCommand: this.shell.last,
+      preview: this.views.size === 0 ? this.currentPreview(now) : null,
+      notify: this.notify,
     };
+  }
+
+  /** Re-read from the mirror once output has been parsed since, at most every PREVIEW_MAX_AGE_MS. */
+  private currentPreview(now: number): string | null {
+    if (this.previewStale && now - this.previewAt >= PREVIEW_MAX_AGE_MS) {
+      this.preview = this.mirror.preview();
+      this.previewAt = now;
+      this.previewStale = false;
+    }
+    return this.preview;
   }
 
   /** Attach, input, resize, read — and detach, so a closed tab gets a full TTL to come back. */
@@ -198,6 +262,7 @@ export class PtySession {
   detach(viewId: string): boolean {
     if (!this.views.delete(viewId)) return false;
     this.flow.removeConsumer(viewKey(viewId));
+    this.previewStale = true;
     this.touch();
     this.hooks.changed(this);
     return true;
@@ -342,13 +407,29 @@ export class PtySession {
 
   private onPtyData(chunk: string): void {
     const { data, exitStatus } = this.scanner.push(chunk);
-    if (data) this.batcher.push(data);
+    if (data) {
+      this.observe(data);
+      this.batcher.push(data);
+    }
     if (exitStatus === undefined) return;
     const { exitCode, signal } = decodeExitStatus(exitStatus);
     this.finish(exitCode, signal).catch(reportFailure('reporting an exit'));
     // Everything the command wrote has been read; the wrapper (still alive, so the pid is
     // still ours) may go now.
     signalProcess(this.pid, 'SIGKILL');
+  }
+
+  /** What the output says about the shell; the output itself goes on unchanged. */
+  private observe(data: string): void {
+    const found = this.oscScanner.push(data);
+    if (!found) return;
+    const now = this.hooks.now();
+    for (const sequence of found.sequences) {
+      const finished = this.shell.apply(sequence, now);
+      if (finished) this.hooks.commandFinished(this, finished);
+    }
+    if (found.bells) this.hooks.bell(this);
+    if (found.sequences.length) this.hooks.changed(this);
   }
 
   private onPtyExit(exitCode: number, signal: number): void {
@@ -378,7 +459,10 @@ export class PtySession {
     const chars = data.length;
     this.lastOutput = this.hooks.now();
     this.flow.sent(chars);
-    this.mirror.write(data, () => this.flow.ack(MIRROR_CONSUMER, chars));
+    this.mirror.write(data, () => {
+      this.flow.ack(MIRROR_CONSUMER, chars);
+      this.previewStale = true;
+    });
     this.recorder?.output(data);
     for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data });
   }

@@ -22,6 +22,12 @@ export function row(overrides: Partial<SessionRow> & { session_id: string }): Se
     rows: 24,
     created_at: 1_700_000_000_000,
     recording: false,
+    current_cwd: null,
+    foreground: null,
+    running_command: null,
+    last_command: null,
+    preview: null,
+    notify: true,
     ...overrides,
   };
 }

@@ -54,6 +54,26 @@ describe('a session row', () => {
     expect(v.open).toBe(true);
   });
 
+  it('shows where the shell is now, what runs, and how the last command ended', () => {
+    const v = rowView(
+      row({
+        session_id: 's',
+        cwd: '/home/user',
+        current_cwd: '/tmp',
+        foreground: 'sleep',
+        running_command: 'sleep 11; false',
+        last_command: { command: 'make', exit_code: 2, duration_ms: 12_000 },
+      }),
+      none,
+    );
+    expect(v).toMatchObject({ cwd: '/tmp', now: 'sleep 11; false', last: { command: 'make', exit: '✗ 2', failed: true, duration: '0:12' } });
+    const plain = rowView(row({ session_id: 's', foreground: 'vim', last_command: { command: null, exit_code: 0, duration_ms: 500 } }), none);
+    expect(plain).toMatchObject({ cwd: '/home/user', now: 'vim', last: { exit: '✓', failed: false } });
+    expect(plain.last?.command).toContain('not reported');
+    expect(rowView(row({ session_id: 's', last_command: { command: 'x', exit_code: null, duration_ms: 0 } }), none).last?.exit).toBe('?');
+    expect(rowView(row({ session_id: 's' }), none)).toMatchObject({ now: null, last: null, preview: null, notify: true });
+  });
+
   it('lists the newest session first', () => {
     const rows = sessionRows(stats([row({ session_id: 'old', created_at: 1 }), row({ session_id: 'new', created_at: 2 })]), none);
     expect(rows.map((r) => r.sessionId)).toEqual(['new', 'old']);
@@ -93,5 +113,16 @@ describe('the activity list', () => {
     expect(views[0]!.detail).toBe('code 1');
     expect(views[2]!.detail).toBe('bash');
     expect(views[0]!.time).toMatch(/^\d\d:\d\d:\d\d$/);
+  });
+
+  it('a long command that finished says how it ended and how long it ran; a bell is a bell', () => {
+    const views = eventViews([
+      { ts: '2026-01-01T10:00:00.000Z', type: 'pty_command_finished', session_id: 'abcdef123456', data: { exit_code: 1, duration_ms: 11_400 } },
+      { ts: '2026-01-01T10:01:00.000Z', type: 'pty_bell', session_id: 'abcdef123456', data: {} },
+    ]);
+    expect(views.map((v) => [v.label, v.detail])).toEqual([
+      ['bell', ''],
+      ['command finished', 'code 1 after 0:11'],
+    ]);
   });
 });

@@ -278,6 +278,15 @@ const sessionRowSchema: z.ZodType<SessionRow> = z
     rows: z.number().int().positive(),
     created_at: z.number().int().positive(),
     recording: z.boolean(),
+    current_cwd: z.string().nullable(),
+    foreground: z.string().nullable(),
+    running_command: z.string().nullable(),
+    last_command: z
+      .object({ command: z.string().nullable(), exit_code: z.number().int().nullable(), duration_ms: z.number().int().nonnegative() })
+      .strict()
+      .nullable(),
+    preview: z.string().nullable(),
+    notify: z.boolean(),
   })
   .strict();
 

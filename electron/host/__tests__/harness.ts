@@ -2,15 +2,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { HostEvent } from '../../contract';
 import { PtyBridge } from '../bridge';
 import type { SessionWatch } from '../guardian';
 import { loadConfig, type HostConfig } from '../config';
 import { Ledger } from '../ledger';
-import { builtinProfiles } from '../profiles';
+import { builtinProfiles, type Profile } from '../profiles';
 
 /** bash without start-up files: this machine's would block on a pyenv lock (see README). */
 export const HERMETIC_BASH = { command: 'bash', args: ['--noprofile', '--norc'] };
+
+/** The shell-integration scripts as the source tree has them (the build copies them next to the bundle). */
+export const SHELL_SCRIPTS = fileURLToPath(new URL('../shell-scripts', import.meta.url));
 
 export function tempDir(prefix = 'linger-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -27,11 +31,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** `profiles` join the built-ins (as a user's profiles.json would). */
 export function createHarness(
   overrides: Partial<HostConfig> = {},
   now?: () => number,
   hostEnv: Record<string, string> = {},
-  { watch, prepare }: { watch?: SessionWatch; prepare?: (dataDir: string) => void } = {},
+  { watch, prepare, profiles: extraProfiles = [] }: { watch?: SessionWatch; prepare?: (dataDir: string) => void; profiles?: Profile[] } = {},
 ): Harness {
   const dataDir = tempDir();
   prepare?.(dataDir);
@@ -39,7 +44,15 @@ export function createHarness(
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, SHELL: '/bin/bash', PS1: '$ ', ...hostEnv };
   const config = loadConfig({}, { dataDir, ...overrides });
   const ledger = new Ledger({ dir: dataDir });
-  const bridge = new PtyBridge({ config, ledger, profiles: builtinProfiles(env), env, ...(now ? { now } : {}), ...(watch ? { watch } : {}) });
+  const bridge = new PtyBridge({
+    config,
+    ledger,
+    profiles: [...builtinProfiles(env), ...extraProfiles],
+    env,
+    shellScripts: SHELL_SCRIPTS,
+    ...(now ? { now } : {}),
+    ...(watch ? { watch } : {}),
+  });
   const events: HostEvent[] = [];
   const client = bridge.connect((event) => events.push(event));
   return {
@@ -59,7 +72,7 @@ export function createHarness(
 }
 
 /** Polls `check` until it returns truthy; fails with `what` after `ms`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 10_000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms = 10_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildStats, expiresInSeconds, isStale, rowState, staleSessions, toRow, type SessionFacts } from '../lifecycle';
+import { buildStats, expiresInSeconds, folderName, isStale, rowState, sessionTitle, staleSessions, toRow, type SessionFacts } from '../lifecycle';
 
 const T0 = 1_700_000_000_000;
 const TTL = 300;
@@ -8,7 +8,9 @@ function facts(overrides: Partial<SessionFacts> = {}): SessionFacts {
   return {
     id: 's1',
     profile: 'shell',
-    title: 'bash',
+    label: 'Shell',
+    oscTitle: '',
+    home: '/home/u',
     command: 'bash',
     args: [],
     cwd: '/',
@@ -23,6 +25,12 @@ function facts(overrides: Partial<SessionFacts> = {}): SessionFacts {
     cols: 80,
     rows: 24,
     recording: false,
+    currentCwd: null,
+    foreground: null,
+    runningCommand: null,
+    lastCommand: null,
+    preview: null,
+    notify: true,
     ...overrides,
   };
 }
@@ -97,5 +105,44 @@ describe('rows and stats', () => {
     const stats = buildStats(all, at(TTL + 50), TTL);
     expect(stats).toMatchObject({ total_sessions: 5, active: 1, detached: 3, exited: 1, stale: 2, ttl_seconds: TTL });
     expect(staleSessions(all, at(TTL + 50), TTL).map((f) => f.id)).toEqual(['detached-stale', 'exited-stale']);
+  });
+});
+
+describe('the title a tab and a card show', () => {
+  test('the title the program set wins; else "<foreground> · <cwd folder>"; else the label', () => {
+    expect(sessionTitle(facts({ oscTitle: 'user@host: ~/src', foreground: 'vim', currentCwd: '/src' }))).toBe('user@host: ~/src');
+    expect(sessionTitle(facts({ foreground: 'vim', currentCwd: '/home/u/src/linger' }))).toBe('vim · linger');
+    expect(sessionTitle(facts({ foreground: 'bash', currentCwd: '/home/u' }))).toBe('bash · ~');
+    expect(sessionTitle(facts({ foreground: 'bash', currentCwd: null }))).toBe('bash');
+    // Exited (no foreground), or not on Linux and no shell integration.
+    expect(sessionTitle(facts({ foreground: null, currentCwd: '/tmp' }))).toBe('Shell');
+    expect(sessionTitle(facts({ oscTitle: '   ', foreground: 'top', currentCwd: '/' }))).toBe('top · /');
+    expect(toRow(facts({ foreground: 'vim', currentCwd: '/tmp' }), at(1), TTL).title).toBe('vim · tmp');
+  });
+
+  test('the folder is the last part of the path, ~ for home, / for the root', () => {
+    expect(folderName('/tmp', '/home/u')).toBe('tmp');
+    expect(folderName('/tmp/', '/home/u')).toBe('tmp');
+    expect(folderName('/home/u', '/home/u/')).toBe('~');
+    expect(folderName('/home/u/x', null)).toBe('x');
+    expect(folderName('/', '/')).toBe('~');
+    expect(folderName('/', null)).toBe('/');
+  });
+
+  test('a row carries what the shell and the kernel said, and the preview', () => {
+    const last = { command: 'make', exit_code: 2, duration_ms: 12_000 };
+    const row = toRow(
+      facts({ currentCwd: '/src', foreground: 'sleep', runningCommand: 'sleep 9', lastCommand: last, preview: 'a\nb\n$', notify: false }),
+      at(1),
+      TTL,
+    );
+    expect(row).toMatchObject({
+      current_cwd: '/src',
+      foreground: 'sleep',
+      running_command: 'sleep 9',
+      last_command: last,
+      preview: 'a\nb\n$',
+      notify: false,
+    });
   });
 });

@@ -77,3 +77,27 @@ describe('hibernation', () => {
     }
   });
 });
+
+describe('preview', () => {
+  test('the last lines on the screen, trailing blank rows dropped; the alternate screen while it is up', async () => {
+    const m = mirror(40, 6);
+    write(m, 'one\r\ntwo\r\nthree\r\nfour\r\n$ ');
+    await m.settled();
+    expect(m.preview()).toBe('three\nfour\n$');
+    write(m, '\x1b[?1049h\x1b[H~\r\n~\r\n"notes.txt" 0L');
+    await m.settled();
+    expect(m.preview()).toBe('~\n~\n"notes.txt" 0L');
+  });
+
+  test('hibernated, it never wakes: output since is read as plain text into the preview it had', async () => {
+    const m = mirror(40, 6);
+    write(m, '$ make\r\nbuilt 1 of 3\r\n');
+    await m.hibernate();
+    expect(m.preview()).toBe('$ make\nbuilt 1 of 3');
+    write(m, '\x1b[32mbuilt 2 of 3\x1b[0m\r\nprogress 10%\rprogress 99%\r\n');
+    expect(m.preview()).toBe('built 1 of 3\nbuilt 2 of 3\nprogress 99%');
+    write(m, '$ ');
+    expect(m.preview()).toBe('built 2 of 3\nprogress 99%\n$');
+    expect(m.isHibernating).toBe(true);
+  });
+});

@@ -1,0 +1,268 @@
+/**
+ * Shell integration with real shells through real node-pty, each from a temp HOME whose start-up
+ * files the test writes: the user's files still run, their hooks still fire, and the stats row
+ * says where the shell is, what runs, and how the last command ended.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import type { HostEvent, SessionRow } from '../../contract';
+import { loadConfig } from '../config';
+import { withShellIntegration } from '../shell-integration';
+import { SHELL_SCRIPTS, createHarness, dataFor, waitFor, type Harness } from './harness';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const rowOf = (id: string): SessionRow | undefined => h.bridge.stats().sessions.find((s) => s.session_id === id);
+
+function writeHome(files: Record<string, string>): void {
+  for (const [name, text] of Object.entries(files)) {
+    const file = path.join(h.home, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+}
+
+/**
+ * Starts `command` (the user's shell by default), attaches the test client, and waits until the
+ * shell has run a first command: its start-up is over, and everything it prints from then on
+ * reaches the client as data (what it printed before may have gone into the snapshot).
+ */
+async function startShell(params: { command?: string; profile?: string } = {}): Promise<string> {
+  const { session_id: id } = h.bridge.start({ ...params, cols: 100, rows: 30 });
+  await h.bridge.attach(h.client.id, id);
+  // The quotes keep the echoed command line itself from matching (in every shell).
+  h.bridge.write(id, "echo ready-4''2\r");
+  await waitFor('the shell to start', () => output(id).includes('ready-42\r\n'));
+  return id;
+}
+
+/** What the shell printed after it started (see startShell). */
+const since = (id: string) => output(id).slice(output(id).indexOf('ready-42\r\n'));
+
+async function runAndWait(id: string, line: string, what: string, check: (row: SessionRow) => boolean): Promise<SessionRow> {
+  h.bridge.write(id, `${line}\r`);
+  return waitFor(what, () => rowWhere(id, check));
+}
+
+function rowWhere(id: string, check: (row: SessionRow) => boolean): SessionRow | null {
+  const row = rowOf(id);
+  return row !== undefined && check(row) ? row : null;
+}
+
+function installed(shell: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${shell}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const output = (id: string) => dataFor(h.events, id);
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+describe('which starts get integration', () => {
+  test('bash, zsh and fish started plainly (or as login shells); anything else runs as given', () => {
+    const env = { HOME: '/home/u', ZDOTDIR: '/home/u/.config/zsh' };
+    const bash = withShellIntegration('/bin/bash', [], env, '/opt/s', 'n');
+    expect(bash).toEqual({ args: ['--init-file', '/opt/s/linger.bash'], env: { ...env, _LINGER_NONCE: 'n' } });
+    expect(withShellIntegration('/bin/bash', ['-l'], env, '/opt/s', 'n')?.env._LINGER_LOGIN).toBe('1');
+    expect(withShellIntegration('/usr/bin/zsh', ['-l'], env, '/opt/s', 'n')).toEqual({
+      args: ['-l'],
+      env: { ...env, ZDOTDIR: '/opt/s/zsh', _LINGER_ZDOTDIR: '/home/u/.config/zsh', _LINGER_NONCE: 'n' },
+    });
+    expect(withShellIntegration('/usr/bin/zsh', [], { HOME: '/h' }, '/opt/s', 'n')?.env).not.toHaveProperty('_LINGER_ZDOTDIR');
+    expect(withShellIntegration('/usr/bin/fish', [], env, "/opt/it's", 'n')?.args).toEqual(['--init-command', "source '/opt/it\\'s/linger.fish'"]);
+    for (const [shell, args] of [
+      ['/bin/bash', ['--norc']],
+      ['/bin/bash', ['-c', 'echo hi']],
+      ['/usr/bin/zsh', ['-f']],
+      ['/bin/sh', []],
+      ['/usr/bin/python3', []],
+    ] as const) {
+      expect(withShellIntegration(shell, args, env, '/opt/s', 'n')).toBeNull();
+    }
+  });
+});
+
+describe('bash', () => {
+  test("the user's ~/.bashrc still runs; the row shows cwd, foreground, running and last command", async () => {
+    h = createHarness();
+    writeHome({ '.bashrc': "alias greet='echo alias-from-bashrc'\nexport FROM_BASHRC=yes\n" });
+    const id = await startShell();
+    const first = await waitFor('bash in the foreground', () => rowWhere(id, (r) => r.foreground === 'bash'));
+    expect(first).toMatchObject({
+      current_cwd: h.home,
+      running_command: null,
+      last_command: { command: "echo ready-4''2", exit_code: 0 },
+      title: 'bash · ~',
+    });
+
+    await runAndWait(id, 'greet; echo "var=$FROM_BASHRC"', 'the alias', () => /alias-from-bashrc\r\nvar=yes/.test(output(id)));
+    const inTmp = await runAndWait(id, 'cd /tmp', 'the new cwd', (row) => row.current_cwd === '/tmp');
+    expect(inTmp.title).toBe('bash · tmp');
+
+    const running = await runAndWait(id, 'sleep 30; true', 'sleep running', (row) => row.running_command !== null);
+    expect(running.running_command).toBe('sleep 30; true');
+    await waitFor('sleep in the foreground', () => rowOf(id)?.foreground === 'sleep');
+    h.bridge.write(id, '\x03');
+    const stopped = await waitFor('the end of sleep', () => rowWhere(id, (r) => r.last_command?.command === 'sleep 30; true'));
+    expect(stopped.last_command?.exit_code).toBe(130);
+
+    const failed = await runAndWait(id, 'false', 'false', (row) => row.last_command?.command === 'false');
+    expect(failed.last_command).toMatchObject({ exit_code: 1 });
+    expect(failed.last_command!.duration_ms).toBeLessThan(5000);
+    expect(failed.running_command).toBeNull();
+  });
+
+  test('an existing PROMPT_COMMAND and DEBUG trap still fire, and $? reaches them unchanged', async () => {
+    h = createHarness();
+    writeHome({
+      '.bashrc': [
+        'PROMPT_COMMAND=\'echo "pc:$?" >> ~/pc.log\'',
+        "trap 'echo dbg >> ~/dbg.log' DEBUG",
+        'PS1="$ "',
+      ].join('\n'),
+    });
+    const id = await startShell();
+    await runAndWait(id, '(exit 7)', 'the command', (row) => row.last_command?.exit_code === 7);
+    await waitFor('the prompt command', () => fs.readFileSync(path.join(h.home, 'pc.log'), 'utf8').includes('pc:7'));
+    expect(fs.readFileSync(path.join(h.home, 'dbg.log'), 'utf8')).toContain('dbg');
+    expect(rowOf(id)?.last_command?.command).toBe('(exit 7)');
+  });
+
+  test('a prompt that already marks itself with OSC 133 is not marked twice', async () => {
+    h = createHarness();
+    writeHome({ '.bashrc': "PS1='\\[\\e]133;A\\a\\]my-prompt\\$ '\n" });
+    const id = await startShell();
+    await runAndWait(id, 'echo one', 'a command', (row) => row.last_command?.command === 'echo one');
+    await waitFor('the next prompt', () => count(since(id), 'my-prompt') === 2);
+    expect(count(since(id), '\x1b]133;A')).toBe(2);
+    // The marks it does not print are still ours.
+    expect(count(since(id), '\x1b]133;C')).toBe(1);
+  });
+
+  test('the nonce never reaches a program, and what a program prints is not believed', async () => {
+    h = createHarness();
+    const id = await startShell();
+    await runAndWait(id, 'env | grep -c _LINGER_ > ~/count; cd /tmp', 'the command', (row) => row.current_cwd === '/tmp');
+    expect(fs.readFileSync(path.join(h.home, 'count'), 'utf8').trim()).toBe('0');
+    // A program forging a command line, and cwds on another host and with a newline.
+    const forged = "printf '\\033]633;E;rm -rf /;guess\\007\\033]7;file://elsewhere/etc\\007\\033]7;file:///%%0a\\007'";
+    const row = await runAndWait(id, forged, 'the forgery', (r) => r.last_command?.command === forged);
+    expect(row.current_cwd).toBe('/tmp');
+    await runAndWait(id, 'true', 'the next command', (r) => r.last_command?.command === 'true');
+  });
+
+  test('LINGER_SHELL_INTEGRATION=0 starts bash as it was: no marks, and the cwd comes from /proc', async () => {
+    h = createHarness({ shellIntegration: loadConfig({ LINGER_SHELL_INTEGRATION: '0' }).shellIntegration });
+    writeHome({ '.bashrc': 'PS1="plain$ "\n' });
+    const id = await startShell();
+    const row = await runAndWait(id, 'cd /tmp', 'the kernel cwd', (r) => r.current_cwd === '/tmp');
+    expect(since(id)).toContain('plain$');
+    expect(output(id)).not.toMatch(/\x1b\](133|633|7);/);
+    expect(row).toMatchObject({ foreground: 'bash', last_command: null });
+  });
+
+  test('a profile with "shellIntegration": false starts its shell without it', async () => {
+    h = createHarness({}, undefined, {}, {
+      profiles: [{ name: 'bare', label: 'Bare', command: 'bash', args: [], env: {}, shellIntegration: false }],
+    });
+    const id = await startShell({ profile: 'bare' });
+    h.bridge.write(id, 'echo "[$PROMPT_COMMAND]"\r');
+    await waitFor('the echo', () => output(id).includes('[]'));
+    expect(output(id)).not.toContain('\x1b]133;');
+  });
+});
+
+describe('zsh', () => {
+  const reason = installed('zsh') ? null : 'zsh is not installed (apt-get install zsh)';
+  test.skipIf(reason !== null)(`the user's .zshenv and .zshrc run from their ZDOTDIR, which they get back${reason ? ` — skipped: ${reason}` : ''}`, async () => {
+    h = createHarness();
+    const zdotdir = path.join(h.home, 'zconf');
+    writeHome({
+      '.zshenv': `export ZDOTDIR=${zdotdir}\n`,
+      'zconf/.zshrc': "alias greet='echo alias-from-zshrc'\nPS1='z%# '\nprecmd() { echo precmd-ran >> ~/precmd.log }\n",
+    });
+    const id = await startShell({ command: 'zsh' });
+    await runAndWait(id, 'greet; echo "zd=$ZDOTDIR"', 'the alias', () => output(id).includes(`alias-from-zshrc\r\nzd=${zdotdir}\r\n`));
+    const row = await runAndWait(id, 'cd /tmp; false', 'the command', (r) => r.last_command?.command === 'cd /tmp; false' && r.current_cwd === '/tmp');
+    expect(row.last_command?.exit_code).toBe(1);
+    await waitFor('zsh in the foreground', () => rowWhere(id, (r) => r.foreground === 'zsh'));
+    expect(fs.readFileSync(path.join(h.home, 'precmd.log'), 'utf8')).toContain('precmd-ran');
+  });
+});
+
+describe('fish', () => {
+  const reason = installed('fish') ? null : 'fish is not installed (apt-get install fish)';
+  test.skipIf(reason !== null)(`the user's config.fish runs; cwd and commands are reported${reason ? ` — skipped: ${reason}` : ''}`, async () => {
+    h = createHarness();
+    writeHome({ '.config/fish/config.fish': "alias greet 'echo alias-from-config'\nfunction fish_greeting; end\n" });
+    const id = await startShell({ command: 'fish' });
+    await runAndWait(id, 'greet', 'the alias', () => output(id).includes('alias-from-config'));
+    const row = await runAndWait(id, 'cd /tmp; false', 'the command', (r) => r.last_command?.command === 'cd /tmp; false' && r.current_cwd === '/tmp');
+    expect(row.last_command?.exit_code).toBe(1);
+  });
+});
+
+describe('attention', () => {
+  const attention = (id: string) => h.events.filter((e): e is Extract<HostEvent, { type: 'attention' }> => e.type === 'attention' && e.sessionId === id);
+  const ledger = (type: string) => h.ledger.recent(1000).filter((e) => e.type === type);
+
+  test('a command past the threshold tells every view and the ledger; a short one does neither', async () => {
+    h = createHarness({ notifyAfterSeconds: 1 });
+    const id = await startShell();
+    await runAndWait(id, 'true', 'a short command', (r) => r.last_command?.command === 'true');
+    await runAndWait(id, 'sleep 1.2; false', 'a long command', (r) => r.last_command?.command === 'sleep 1.2; false');
+    await waitFor('the attention event', () => attention(id).length === 1);
+    expect(attention(id)[0]).toMatchObject({ reason: 'command', command: { command: 'sleep 1.2; false', exit_code: 1 } });
+    const [logged] = ledger('pty_command_finished');
+    expect(logged).toMatchObject({ session_id: id, data: { exit_code: 1 } });
+    expect(logged!.data.duration_ms).toBeGreaterThanOrEqual(1000);
+    // The ledger keeps no command line.
+    expect(JSON.stringify(logged)).not.toContain('sleep');
+    expect(ledger('pty_command_finished')).toHaveLength(1);
+  });
+
+  test('the bell notifies once per 5 s however often it rings; with notify off only the ledger hears it', async () => {
+    h = createHarness();
+    const id = await startShell();
+    h.bridge.write(id, "for i in 1 2 3; do printf '\\a'; sleep 0.1; done; echo rung\r");
+    await waitFor('the bells', () => output(id).includes('rung\r\n'));
+    await waitFor('the attention event', () => attention(id).length === 1);
+    expect(attention(id)[0]).toMatchObject({ reason: 'bell', command: null });
+    expect(ledger('pty_bell')).toHaveLength(1);
+
+    const other = await startShell();
+    expect(h.bridge.setNotify(other, false).notify).toBe(false);
+    h.bridge.write(other, "printf '\\a'; echo rung\r");
+    await waitFor('the bell', () => ledger('pty_bell').length === 2);
+    expect(attention(other)).toEqual([]);
+  });
+});
+
+describe('what the kernel says', () => {
+  test('vim in a detached session shows as its foreground, and the panel gets a preview', async () => {
+    h = createHarness();
+    writeHome({ 'notes.txt': 'first line of notes\n' });
+    const id = await startShell();
+    h.bridge.write(id, 'vim -u NONE -N -i NONE -n notes.txt\r');
+    await waitFor('vim', () => output(id).includes('first line of notes'));
+    h.bridge.detach(h.client.id, id);
+    const row = await waitFor('vim in the row', () => rowWhere(id, (r) => r.foreground === 'vim' && !!r.preview?.includes('notes.txt')));
+    expect(row.title).toBe('vim · ~');
+    expect(row.running_command).toBe('vim -u NONE -N -i NONE -n notes.txt');
+    expect(row.preview!.split('\n')).toHaveLength(3);
+    await h.bridge.attach(h.client.id, id);
+    expect(rowOf(id)?.preview).toBeNull();
+  });
+});
+
+test('the scripts are valid for their shells', () => {
+  execFileSync('bash', ['-n', path.join(SHELL_SCRIPTS, 'linger.bash')]);
+  if (installed('zsh')) for (const f of ['.zshenv', '.zprofile', '.zshrc', '.zlogin']) execFileSync('zsh', ['-n', path.join(SHELL_SCRIPTS, 'zsh', f)]);
+  if (installed('fish')) execFileSync('fish', ['--no-execute', path.join(SHELL_SCRIPTS, 'linger.fish')]);
+});

@@ -1,0 +1,54 @@
+# Linger shell integration for fish. Linger starts fish with `--init-command` sourcing this, which
+# fish runs after your own config files; it edits no file and defines only __linger_* names. It
+# tells Linger what the shell does with escape sequences the terminal ignores:
+#   OSC 133 A   a prompt starts             OSC 133 C   a command starts
+#   OSC 133 D;n it ended with status n      OSC 633 E   its command line, with a nonce
+#   OSC 7       the working directory, as a file:// URL
+#
+# Turn it off with LINGER_SHELL_INTEGRATION=0, or "shellIntegration": false in a profile.
+
+# The nonce proves a command line came from this script, so no program may see it.
+set -g __linger_nonce "$_LINGER_NONCE"
+set -e _LINGER_NONCE
+
+status is-interactive; or exit
+set -q __linger_hooked; and exit
+set -g __linger_hooked 1
+
+# Marks already printed by fish itself (fish 4 marks prompts and commands) or by your own
+# config are not printed twice.
+set -l own (functions (functions --all --names) 2>/dev/null | string collect)
+set -g __linger_mark_prompt 1
+set -g __linger_mark_start 1
+set -g __linger_mark_end 1
+if test (string split -f1 . -- $version) -ge 4 2>/dev/null
+    set __linger_mark_prompt 0
+    set __linger_mark_start 0
+    set __linger_mark_end 0
+end
+string match -q -- '*]133;A*' $own; and set __linger_mark_prompt 0
+string match -q -- '*]133;C*' $own; and set __linger_mark_start 0
+string match -q -- '*]133;D*' $own; and set __linger_mark_end 0
+
+function __linger_prompt --on-event fish_prompt
+    printf '\e]7;file://%s%s\a' $hostname (string escape --style=url -- $PWD)
+    test $__linger_mark_prompt = 1; and printf '\e]133;A\a'
+end
+
+function __linger_preexec --on-event fish_preexec
+    # $argv[1] is the line as typed. Escaped so it cannot end the sequence: `\` doubled, `;`
+    # and controls as \xHH.
+    set -l s (string replace -a -- '\\' '\\\\' $argv[1] | string collect)
+    set s (string replace -a -- ';' '\\x3b' $s | string collect)
+    set s (string replace -a -- \n '\\x0a' $s)
+    set s (string replace -a -- \r '\\x0d' $s)
+    set s (string replace -a -- \a '\\x07' $s)
+    set s (string replace -a -- \e '\\x1b' $s)
+    printf '\e]633;E;%s;%s\a' "$s" $__linger_nonce
+    test $__linger_mark_start = 1; and printf '\e]133;C\a'
+end
+
+function __linger_postexec --on-event fish_postexec
+    set -l s $status
+    test $__linger_mark_end = 1; and printf '\e]133;D;%s\a' $s
+end
