@@ -4,8 +4,18 @@
  * terminal views (one per open tab) and every subscription it makes; `start()` returns the
  * disposer for all of them.
  */
-import { DEFAULT_PROFILE, type ExportFormat, type HostEvent, type ProfileInfo, type SessionRow } from '../electron/contract';
+import {
+  DEFAULT_PROFILE,
+  MAX_NOTICE_BODY_CHARS,
+  MAX_NOTICE_TITLE_CHARS,
+  type ExportFormat,
+  type HostEvent,
+  type ProfileInfo,
+  type SessionRow,
+} from '../electron/contract';
+import { alertFor, isSeen, noticeText, withAlert, withoutAlert, type AttentionEvent } from './attention';
 import { downloadExport } from './download';
+import type { OsNotifier } from './notifier';
 import { PREFS_KEY, TABS_KEY, parseTabs, restorableTabs, saveJson, serializeTabs, type KeyValueStore, type Theme } from './persist';
 import type { ShortcutAction } from './shortcuts';
 import { pushToast, setPrefs, updateTabs, type AppStore } from './store';
@@ -27,7 +37,7 @@ import {
   moveTab,
   removedNotice,
   renameTab,
-  setTitle,
+  syncTitles,
   tabIndex,
   type TabStatus,
 } from './tabs';
@@ -43,6 +53,13 @@ const ACTIVITY_EVENTS = 50;
 /** The activity list refreshes this often while the panel is open (the host pushes no events). */
 export const EVENTS_POLL_MS = 2000;
 
+/** How this window tells its user about a session that asks for attention. */
+export interface AttentionOutlets {
+  notifier: OsNotifier;
+  /** The user is looking at this window (shown and focused): its shown tab needs no notice. */
+  looking(): boolean;
+}
+
 export class SessionController {
   private readonly views = new Map<string, TerminalView>();
   /** Sessions this window asked to stop: their `removed` event closes the tab, not marks it. */
@@ -54,6 +71,7 @@ export class SessionController {
     private readonly api: RendererApi,
     private readonly store: AppStore,
     private readonly storage: KeyValueStore,
+    private readonly attention: AttentionOutlets,
   ) {}
 
   start(): () => void {
@@ -61,7 +79,11 @@ export class SessionController {
     const offConnection = this.api.onConnection((info) => this.onConnection(info));
     // The desktop menu's commands are the same actions as the keyboard's.
     const offMenu = this.api.onMenuCommand?.((command) => this.runShortcut(command)) ?? (() => undefined);
+    const offNotificationClick = this.attention.notifier.onClick((sessionId) => this.openSession(sessionId));
+    this.store.setState({ notifyPermission: this.attention.notifier.permission() });
     const offPersist = this.store.subscribe((state, prev) => {
+      // A tab shown is a session seen: its badge goes.
+      if (state.activeId !== prev.activeId && state.activeId) this.clearAlert(state.activeId);
       if (!state.ready) return;
       if (state.tabs !== prev.tabs || state.activeId !== prev.activeId) {
         saveJson(this.storage, TABS_KEY, serializeTabs(state));
@@ -72,6 +94,7 @@ export class SessionController {
       offEvent();
       offConnection();
       offMenu();
+      offNotificationClick();
       offPersist();
       for (const view of this.views.values()) view.dispose();
       this.views.clear();
@@ -127,8 +150,9 @@ export class SessionController {
     this.openTab(row.session_id, row.profile, row.title);
   }
 
-  /** Open from the sessions panel: focus its tab, or attach it in a new one. */
+  /** Open from the sessions panel, a toast or a notification: focus its tab, or attach it in a new one. */
   openSession(sessionId: string): void {
+    this.clearAlert(sessionId);
     if (findTab(this.store.getState(), sessionId)) {
       this.activate(sessionId);
       return;
@@ -185,6 +209,34 @@ export class SessionController {
     } catch (err) {
       this.toast('Could not export the session', err);
     }
+  }
+
+  /** Whether that session's long commands and bells notify, for every view (the host keeps it). */
+  async setNotify(sessionId: string, enabled: boolean): Promise<void> {
+    try {
+      this.replaceRow(await this.api.request('notify', { sessionId, enabled }));
+    } catch (err) {
+      this.toast(enabled ? 'Could not turn notifications on' : 'Could not turn notifications off', err);
+    }
+  }
+
+  isNotifying(sessionId: string): boolean {
+    return this.store.getState().stats?.sessions.find((s) => s.session_id === sessionId)?.notify ?? true;
+  }
+
+  /**
+   * The toolbar's button: in a browser, until allowed, a click asks for permission (never asked
+   * unprompted; a blocked page re-reads it, in case the user allowed it in the site settings);
+   * once allowed, or in the desktop app, it turns OS notifications on and off.
+   */
+  async toggleOsNotifications(): Promise<void> {
+    if (this.store.getState().notifyPermission !== 'granted') {
+      const permission = await this.attention.notifier.request();
+      this.store.setState({ notifyPermission: permission });
+      if (permission === 'granted') setPrefs(this.store, { osNotifications: true });
+      return;
+    }
+    setPrefs(this.store, { osNotifications: !this.store.getState().prefs.osNotifications });
   }
 
   /** After a click on a tab's button the keyboard goes back to the shown terminal. */
@@ -280,13 +332,44 @@ export class SessionController {
         this.onExit(event.sessionId, event.exitCode, event.signal);
         break;
       case 'removed':
+        this.clearAlert(event.sessionId);
         if (this.stopping.has(event.sessionId)) break;
         updateTabs(this.store, (s) => markGone(s, event.sessionId, removedNotice(event.reason)));
         break;
       case 'sessions':
         this.store.setState({ stats: event.stats });
+        updateTabs(this.store, (s) => syncTitles(s, event.stats));
+        break;
+      case 'attention':
+        this.onAttention(event);
         break;
     }
+  }
+
+  /**
+   * Unless the user is looking at that very tab: a badge on its tab or card (not on the tab
+   * shown in a window they have left: showing it again is seeing it), a toast with Open, and an
+   * OS notification if they have them on.
+   */
+  private onAttention(event: AttentionEvent): void {
+    const state = this.store.getState();
+    if (isSeen(event.sessionId, state.activeId, this.attention.looking())) return;
+    const { title, body } = noticeText(event, state.stats?.sessions.find((s) => s.session_id === event.sessionId));
+    if (state.activeId !== event.sessionId) this.store.setState({ alerts: withAlert(state.alerts, event.sessionId, alertFor(event)) });
+    pushToast(this.store, body ? `${title} — ${body}` : title, event.sessionId);
+    if (state.prefs.osNotifications) {
+      this.attention.notifier.show({
+        sessionId: event.sessionId,
+        title: title.slice(0, MAX_NOTICE_TITLE_CHARS),
+        body: body.slice(0, MAX_NOTICE_BODY_CHARS),
+      });
+    }
+  }
+
+  private clearAlert(sessionId: string): void {
+    const alerts = this.store.getState().alerts;
+    const next = withoutAlert(alerts, sessionId);
+    if (next !== alerts) this.store.setState({ alerts: next });
   }
 
   /** The hot path: one write, and a store lookup only for a background tab's first output. */
@@ -387,10 +470,6 @@ export class SessionController {
     const view = new TerminalView(sessionId, terminalTheme(this.store.getState().prefs.theme), size, {
       input: (data) => this.sendInput(sessionId, data),
       resized: (cols, rows) => this.sendResize(sessionId, cols, rows),
-      title: (title) => {
-        const tab = findTab(this.store.getState(), sessionId);
-        if (tab) updateTabs(this.store, (s) => setTitle(s, sessionId, title, tab.profile));
-      },
       firstText: () => updateTabs(this.store, (s) => markStarted(s, sessionId)),
       ack: (chars) => this.api.ack(sessionId, chars),
     });

@@ -7,6 +7,7 @@ import { createApi } from './api';
 import { App } from './components/App';
 import { AppContext } from './components/context';
 import { SessionController } from './controller';
+import { createNotifier } from './notifier';
 import { PREFS_KEY, parsePrefs } from './persist';
 import { createAppStore } from './store';
 import { e2eRequested, installTestHooks } from './test-hooks';
@@ -15,7 +16,10 @@ const prefs = parsePrefs(localStorage.getItem(PREFS_KEY));
 document.documentElement.dataset.theme = prefs.theme;
 const store = createAppStore(prefs);
 const api = createApi();
-const controller = new SessionController(api, store, localStorage);
+const controller = new SessionController(api, store, localStorage, {
+  notifier: createNotifier(api, window),
+  looking: () => document.visibilityState === 'visible' && document.hasFocus(),
+});
 const stopController = controller.start();
 const removeTestHooks = e2eRequested() ? installTestHooks(controller) : () => undefined;
 // The page owns these for its whole life; a page kept in the back/forward cache comes back whole.

@@ -35,9 +35,14 @@ export type Theme = 'dark' | 'light';
 export interface Prefs {
   theme: Theme;
   panelOpen: boolean;
+  /**
+   * OS notifications when a session asks for attention. On by default: the desktop app needs no
+   * permission, and in a browser nothing shows until the user has allowed it (notifier.ts).
+   */
+  osNotifications: boolean;
 }
 
-export const DEFAULT_PREFS: Prefs = { theme: 'dark', panelOpen: false };
+export const DEFAULT_PREFS: Prefs = { theme: 'dark', panelOpen: false, osNotifications: true };
 
 export function serializeTabs(state: TabsState): StoredTabs {
   return {
@@ -94,6 +99,7 @@ export function parsePrefs(raw: string | null): Prefs {
     return {
       theme: value.theme === 'light' ? 'light' : 'dark',
       panelOpen: value.panelOpen === true,
+      osNotifications: value.osNotifications !== false,
     };
   } catch {
     return DEFAULT_PREFS;

@@ -1,11 +1,13 @@
 /**
  * The renderer's state (zustand): tabs, the active tab, the host's stats, profiles, recent
- * events, toasts, connection and preferences. Terminal output never passes through here —
+ * events, toasts, attention badges, connection and preferences. Terminal output never passes through here —
  * it goes straight to the xterm.js instances (terminal-view.ts) — so React renders on what a
  * user can see change (a tab, a title, a row), not on every chunk.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LedgerEvent, ProfileInfo, Stats } from '../electron/contract';
+import { NO_ALERTS, type Alerts } from './attention';
+import type { NotifyPermission } from './notifier';
 import { DEFAULT_PREFS, type Prefs } from './persist';
 import { EMPTY_TABS, type TabsState } from './tabs';
 import type { ConnectionInfo } from './ws-client';
@@ -13,6 +15,8 @@ import type { ConnectionInfo } from './ws-client';
 export interface Toast {
   id: number;
   message: string;
+  /** A session the toast is about: it gets an Open button. */
+  sessionId?: string;
 }
 
 export interface AppState extends TabsState {
@@ -20,6 +24,10 @@ export interface AppState extends TabsState {
   profiles: ProfileInfo[];
   events: LedgerEvent[];
   toasts: Toast[];
+  /** Sessions that asked for attention this window's user has not seen yet. */
+  alerts: Alerts;
+  /** Whether OS notifications can show (the browser's permission; always granted in the desktop app). */
+  notifyPermission: NotifyPermission;
   connection: ConnectionInfo;
   prefs: Prefs;
   findOpen: boolean;
@@ -36,6 +44,8 @@ export function createAppStore(prefs: Prefs = DEFAULT_PREFS): AppStore {
     profiles: [],
     events: [],
     toasts: [],
+    alerts: NO_ALERTS,
+    notifyPermission: 'unsupported',
     connection: { state: 'connecting', reconnected: false, retryInMs: null },
     prefs,
     findOpen: false,
@@ -55,10 +65,10 @@ export function updateTabs(store: AppStore, transition: (state: TabsState) => Ta
 let nextToastId = 1;
 
 /** The same message twice in a row shows once: a flood of one failure is one toast. */
-export function pushToast(store: AppStore, message: string): void {
+export function pushToast(store: AppStore, message: string, sessionId?: string): void {
   const toasts = store.getState().toasts;
   if (toasts.some((t) => t.message === message)) return;
-  store.setState({ toasts: [...toasts, { id: nextToastId++, message }] });
+  store.setState({ toasts: [...toasts, { id: nextToastId++, message, ...(sessionId ? { sessionId } : {}) }] });
 }
 
 export function dismissToast(store: AppStore, id: number): void {

@@ -6,7 +6,7 @@
  * Every transition returns the SAME state object when nothing changed, so the store can skip
  * notifying React — the data path calls some of these for every chunk of output.
  */
-import type { SessionRow } from '../electron/contract';
+import type { SessionRow, Stats } from '../electron/contract';
 
 /**
  * attaching: waiting for the host's snapshot · live: attached, process running ·
@@ -17,9 +17,12 @@ export type TabStatus = 'attaching' | 'live' | 'exited' | 'gone';
 export interface Tab {
   sessionId: string;
   profile: string;
-  /** Set by the user (rename); wins over the shell's title. */
+  /** Set by the user (rename); wins over the host's title. */
   customName: string | null;
-  /** The shell's title (OSC 0/2), else the profile's label. */
+  /**
+   * The host's title for the session: the one the program set (OSC 0/2), else
+   * "<foreground> · <cwd folder>", else the profile's label (lifecycle.ts `sessionTitle`).
+   */
   title: string;
   status: TabStatus;
   /** The program has put something on the screen; until then the tab says it is starting. */
@@ -121,8 +124,13 @@ export function renameTab(state: TabsState, sessionId: string, name: string): Ta
   return patchTab(state, sessionId, { customName: trimmed ? trimmed : null });
 }
 
-export function setTitle(state: TabsState, sessionId: string, title: string, fallback: string): TabsState {
-  return patchTab(state, sessionId, { title: title.trim() || fallback });
+/** Every tab takes its session's title from the host's stats (unchanged tabs stay the same objects). */
+export function syncTitles(state: TabsState, stats: Stats): TabsState {
+  let next = state;
+  for (const row of stats.sessions) {
+    if (row.title) next = patchTab(next, row.session_id, { title: row.title });
+  }
+  return next;
 }
 
 /** The host's snapshot arrived: the tab shows the session as it is now. */

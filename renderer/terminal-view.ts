@@ -23,7 +23,6 @@ export interface TerminalViewHooks {
   input(data: string): void;
   /** The pane's size changed the terminal's: the host's pty should follow. */
   resized(cols: number, rows: number): void;
-  title(title: string): void;
   /** The program drew its first text (a prompt): the tab stops saying it is starting. */
   firstText(): void;
   /** `chars` of live output were parsed. */
@@ -73,7 +72,6 @@ export class TerminalView {
     const subs = [
       this.term.onData((data) => hooks.input(data)),
       this.term.onBinary((data) => hooks.input(data)),
-      this.term.onTitleChange((title) => hooks.title(title)),
     ];
     this.disposers.push(() => subs.forEach((s) => s.dispose()));
   }

@@ -53,7 +53,8 @@ describe('preferences', () => {
     expect(parsePrefs(null)).toEqual(DEFAULT_PREFS);
     expect(DEFAULT_PREFS.theme).toBe('dark');
     expect(parsePrefs('garbage')).toEqual(DEFAULT_PREFS);
-    expect(parsePrefs(JSON.stringify({ theme: 'light', panelOpen: true }))).toEqual({ theme: 'light', panelOpen: true });
+    expect(parsePrefs(JSON.stringify({ theme: 'light', panelOpen: true }))).toEqual({ theme: 'light', panelOpen: true, osNotifications: true });
+    expect(parsePrefs(JSON.stringify({ osNotifications: false })).osNotifications).toBe(false);
     expect(parsePrefs(JSON.stringify({ theme: 'neon' })).theme).toBe('dark');
   });
 

@@ -15,11 +15,11 @@ import {
   markStarted,
   moveTab,
   renameTab,
-  setTitle,
+  syncTitles,
   tabLabel,
   type TabsState,
 } from '../tabs';
-import { row } from './fixtures';
+import { row, stats } from './fixtures';
 
 const tab = (id: string) => createTab({ sessionId: id, profile: 'shell', title: 'Shell' });
 const ids = (s: TabsState) => s.tabs.map((t) => t.sessionId);
@@ -122,19 +122,23 @@ describe('switching and reordering', () => {
 });
 
 describe('names and titles', () => {
-  it('a rename wins over the shell title; an empty rename restores it', () => {
-    let s = setTitle(three(), 'a', 'vim notes.txt', 'shell');
+  it('a rename wins over the host title; an empty rename restores it', () => {
+    let s = syncTitles(three(), stats([row({ session_id: 'a', title: 'vim · notes' })]));
     s = renameTab(s, 'a', '  build  ');
     expect(tabLabel(s.tabs[0]!)).toBe('build');
-    s = setTitle(s, 'a', 'htop', 'shell');
+    s = syncTitles(s, stats([row({ session_id: 'a', title: 'htop · ~' })]));
     expect(tabLabel(s.tabs[0]!)).toBe('build');
     s = renameTab(s, 'a', '   ');
-    expect(tabLabel(s.tabs[0]!)).toBe('htop');
+    expect(tabLabel(s.tabs[0]!)).toBe('htop · ~');
   });
 
-  it('an empty OSC title falls back to the profile', () => {
-    const s = setTitle(three(), 'a', '', 'shell');
-    expect(tabLabel(s.tabs[0]!)).toBe('shell');
+  it('titles follow the host; tabs whose title is unchanged, and the state, stay the same objects', () => {
+    const s = three();
+    const same = syncTitles(s, stats([row({ session_id: 'a', title: 'Shell' }), row({ session_id: 'zz', title: 'elsewhere' })]));
+    expect(same).toBe(s);
+    const next = syncTitles(s, stats([row({ session_id: 'b', title: 'bash · tmp' })]));
+    expect(next.tabs.map(tabLabel)).toEqual(['Shell', 'bash · tmp', 'Shell']);
+    expect(next.tabs[0]).toBe(s.tabs[0]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** The window: tab bar and toolbar, terminal panes, the sessions panel, toasts, shortcuts. */
 import { useEffect } from 'react';
+import type { NotifyPermission } from '../notifier';
 import { shortcutFor, SHORTCUT_HINTS } from '../shortcuts';
 import { ConnectionBanner, LedgerBanner } from './ConnectionBanner';
 import { Panes } from './Panes';
@@ -14,6 +15,9 @@ export function App() {
   const theme = useAppState((s) => s.prefs.theme);
   const detached = useAppState((s) => s.stats?.detached ?? 0);
   const total = useAppState((s) => s.stats?.total_sessions ?? 0);
+  const permission = useAppState((s) => s.notifyPermission);
+  const osNotifications = useAppState((s) => s.prefs.osNotifications);
+  const notifying = permission === 'granted' && osNotifications;
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -56,6 +60,18 @@ export function App() {
               </span>
             )}
           </button>
+          {permission !== 'unsupported' && (
+            <button
+              type="button"
+              className={notifying ? 'tool-button pressed' : 'tool-button'}
+              data-testid="notifications-toggle"
+              aria-pressed={notifying}
+              title={notificationsHint(permission, notifying)}
+              onClick={() => void controller.toggleOsNotifications()}
+            >
+              {permission !== 'granted' ? 'Enable notifications' : notifying ? 'Notifications on' : 'Notifications off'}
+            </button>
+          )}
           <button
             type="button"
             className="icon-button"
@@ -86,4 +102,10 @@ export function App() {
       <Toasts />
     </div>
   );
+}
+
+function notificationsHint(permission: NotifyPermission, notifying: boolean): string {
+  if (permission === 'denied') return "Notifications are blocked for this page: allow them in the browser's site settings, then click here";
+  if (permission === 'default') return 'Show a system notification when a long command finishes or the bell rings where you are not looking';
+  return notifying ? 'System notifications are on: click to turn them off' : 'System notifications are off: click to turn them on';
 }

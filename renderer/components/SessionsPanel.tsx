@@ -1,9 +1,12 @@
 /**
  * The sessions panel: every session the host has (open in a tab or not), ticking with each
- * `sessions` push, with Open / Keep / Stop; the seed's summary counts; recent ledger events.
+ * `sessions` push — where its shell is, what runs in it, how the last command ended, and for a
+ * detached one the last lines of its screen — with Open / Keep / Notify / Stop; the seed's
+ * summary counts; recent ledger events.
  */
 import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
 import type { ExportFormat } from '../../electron/contract';
+import type { Alert } from '../attention';
 import { EVENTS_POLL_MS } from '../controller';
 import { SHORTCUT_HINTS } from '../shortcuts';
 import { emptyStateSentence, eventViews, sessionRows, summaryItems, type RowView } from '../stats-view';
@@ -22,6 +25,7 @@ export function SessionsPanel() {
   const stats = useAppState((s) => s.stats);
   const tabs = useAppState((s) => s.tabs);
   const events = useAppState((s) => s.events);
+  const alerts = useAppState((s) => s.alerts);
   const openIds = useMemo(() => new Set(tabs.map((t) => t.sessionId)), [tabs]);
   const rows = useMemo(() => sessionRows(stats, openIds), [stats, openIds]);
   const activity = useMemo(() => eventViews(events), [events]);
@@ -62,7 +66,7 @@ export function SessionsPanel() {
         ) : (
           <ul className="session-list">
             {rows.map((row) => (
-              <SessionRowItem key={row.sessionId} row={row} />
+              <SessionRowItem key={row.sessionId} row={row} alert={alerts[row.sessionId]} />
             ))}
           </ul>
         )}
@@ -86,7 +90,7 @@ export function SessionsPanel() {
   );
 }
 
-function SessionRowItem({ row }: { row: RowView }) {
+function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined }) {
   const controller = useController();
   const [exportMenu, setExportMenu] = useState<{ x: number; y: number } | null>(null);
   const closeExportMenu = useCallback(() => setExportMenu(null), []);
@@ -108,6 +112,11 @@ function SessionRowItem({ row }: { row: RowView }) {
         <span className="row-title" title={row.title}>
           {row.title}
         </span>
+        {alert && (
+          <span className={`alert-badge ${alert.kind}`} data-testid="session-alert" data-kind={alert.kind} title={alert.label}>
+            {alert.kind === 'bell' ? 'bell' : alert.kind === 'failed' ? 'failed' : 'done'}
+          </span>
+        )}
         {row.open && <span className="row-open-note">in a tab</span>}
         {row.recording && (
           <span className="row-recording" title="Its output is being recorded for an asciicast export">
@@ -115,9 +124,36 @@ function SessionRowItem({ row }: { row: RowView }) {
           </span>
         )}
       </div>
-      <div className="row-command" title={`${row.command} — in ${row.cwd}`}>
-        <code>{row.command}</code> <span className="row-cwd">{row.cwd}</span>
+      <div className="row-command" title={`${row.command} — now in ${row.cwd}`}>
+        <code>{row.command}</code>{' '}
+        <span className="row-cwd" data-testid="session-cwd">
+          {row.cwd}
+        </span>
       </div>
+      {row.now && (
+        <div className="row-now" title="Running in the foreground now">
+          <span className="row-label">now</span>{' '}
+          <code data-testid="session-foreground">{row.now}</code>
+        </div>
+      )}
+      {row.last && (
+        <div className="row-last" title={row.last.hint}>
+          <span className="row-label">last</span>{' '}
+          <span
+            className={row.last.failed ? 'exit-badge failed' : 'exit-badge'}
+            data-testid="session-last-exit"
+            data-failed={row.last.failed ? 'true' : 'false'}
+          >
+            {row.last.exit}
+          </span>{' '}
+          <code data-testid="session-last-command">{row.last.command}</code> <span className="row-duration">{row.last.duration}</span>
+        </div>
+      )}
+      {row.preview && (
+        <pre className="row-preview" data-testid="session-preview" aria-label="Last lines of its screen">
+          {row.preview}
+        </pre>
+      )}
       <dl className="row-facts">
         <div>
           <dt>age</dt>
@@ -185,6 +221,21 @@ function SessionRowItem({ row }: { row: RowView }) {
           onClick={openExportMenu}
         >
           Export
+        </button>
+        <button
+          type="button"
+          className="button"
+          data-testid="session-notify"
+          aria-pressed={row.notify}
+          disabled={row.state === 'exited'}
+          title={
+            row.notify
+              ? 'Notifies when a long command finishes or the bell rings while you are not looking; click to stop'
+              : 'Notify when a long command finishes or the bell rings while you are not looking'
+          }
+          onClick={() => void controller.setNotify(row.sessionId, !row.notify)}
+        >
+          {row.notify ? 'Notify: on' : 'Notify: off'}
         </button>
         <button
           type="button"

@@ -1,9 +1,10 @@
 /**
- * The tab strip: one tab per open session (title, starting/activity/exited marker, detach and
- * stop buttons), rename by double-click or F2, reorder by drag or Ctrl+Shift+PageUp/Down, a
+ * The tab strip: one tab per open session (title, starting/activity/exited marker, a badge when
+ * it asked for attention, detach and stop buttons), rename by double-click or F2, reorder by drag or Ctrl+Shift+PageUp/Down, a
  * context menu, and the new-tab button with its profile menu.
  */
 import { useCallback, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import type { Alert } from '../attention';
 import { SHORTCUT_HINTS } from '../shortcuts';
 import { detachHint } from '../stats-view';
 import { tabLabel, type Tab } from '../tabs';
@@ -23,6 +24,7 @@ export function TabBar() {
   const tabs = useAppState((s) => s.tabs);
   const activeId = useAppState((s) => s.activeId);
   const ttl = useAppState((s) => s.stats?.ttl_seconds ?? null);
+  const alerts = useAppState((s) => s.alerts);
   const controller = useController();
   const [editing, setEditing] = useState<string | null>(null);
   const [menu, setMenu] = useState<MenuState | null>(null);
@@ -31,6 +33,7 @@ export function TabBar() {
 
   const openTabMenu = (tab: Tab, x: number, y: number) => {
     const kept = controller.isKept(tab.sessionId);
+    const notifying = controller.isNotifying(tab.sessionId);
     setMenu({
       x,
       y,
@@ -42,6 +45,12 @@ export function TabBar() {
           label: kept ? 'Unkeep' : 'Keep (never expire)',
           disabled: tab.status === 'gone',
           onSelect: () => void controller.setKept(tab.sessionId, !kept),
+        },
+        {
+          label: notifying ? 'Stop notifying when done' : 'Notify when done',
+          disabled: tab.status === 'gone',
+          title: 'A command that runs long finishing, or the bell, while this tab is not shown',
+          onSelect: () => void controller.setNotify(tab.sessionId, !notifying),
         },
         {
           label: 'Stop',
@@ -173,6 +182,7 @@ export function TabBar() {
               ) : (
                 <span className="tab-label">{label}</span>
               )}
+              {alerts[tab.sessionId] && <TabBadge alert={alerts[tab.sessionId]!} />}
               <button
                 type="button"
                 className="tab-button tab-stop"
@@ -249,6 +259,14 @@ function TabMarker({ tab }: { tab: Tab }) {
   if (!tab.started || tab.status === 'attaching') return <span className="tab-marker starting" aria-hidden="true" />;
   if (tab.activity) return <span className="tab-marker activity" aria-hidden="true" />;
   return <span className="tab-marker" aria-hidden="true" />;
+}
+
+function TabBadge({ alert }: { alert: Alert }) {
+  return (
+    <span className={`alert-badge ${alert.kind}`} data-testid="tab-badge" data-kind={alert.kind} title={alert.label} role="img" aria-label={alert.label}>
+      {alert.kind === 'failed' ? '✗' : alert.kind === 'bell' ? '🔔' : '✓'}
+    </span>
+  );
 }
 
 function statusText(tab: Tab): string {

@@ -1,7 +1,10 @@
-/** Errors from requests, shown for a while and dismissable; never a crash. */
+/**
+ * Errors from requests, and sessions asking for attention (with Open), shown for a while and
+ * dismissable; never a crash.
+ */
 import { useEffect } from 'react';
 import { dismissToast, type Toast } from '../store';
-import { useAppState, useAppStore } from './context';
+import { useAppState, useAppStore, useController } from './context';
 
 /** Long enough to read a two-line message; the × dismisses sooner. */
 const TOAST_MS = 8000;
@@ -19,6 +22,7 @@ export function Toasts() {
 
 function ToastItem({ toast }: { toast: Toast }) {
   const store = useAppStore();
+  const controller = useController();
   useEffect(() => {
     const timer = setTimeout(() => dismissToast(store, toast.id), TOAST_MS);
     return () => clearTimeout(timer);
@@ -26,6 +30,20 @@ function ToastItem({ toast }: { toast: Toast }) {
   return (
     <div className="toast" role="alert" data-testid="toast">
       <span>{toast.message}</span>
+      {toast.sessionId && (
+        <button
+          type="button"
+          className="button"
+          data-testid="toast-open"
+          onClick={() => {
+            dismissToast(store, toast.id);
+            controller.openSession(toast.sessionId!);
+            controller.focusActive();
+          }}
+        >
+          Open
+        </button>
+      )}
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismissToast(store, toast.id)}>
         ×
       </button>
