@@ -56,6 +56,44 @@ type State =
   | { kind: 'skip' };
 
 const GROUND: State = { kind: 'ground' };
+const ESCAPE: State = { kind: 'escape' };
+const SKIP: State = { kind: 'skip' };
+
+/**
+ * Where the next BEL, ESC and `ESC ]` are in one chunk. Positions asked for only grow, so
+ * each answer holds until passed: a chunk of a thousand hyperlinks and no BEL is searched for
+ * a BEL once, not once per hyperlink.
+ */
+class ChunkIndex {
+  private bell = -2;
+  private esc = -2;
+  private osc = -2;
+
+  constructor(readonly chunk: string) {}
+
+  nextBell(from: number): number {
+    if (this.bell === -2 || (this.bell >= 0 && this.bell < from)) this.bell = this.chunk.indexOf('\x07', from);
+    return this.bell;
+  }
+
+  nextEsc(from: number): number {
+    if (this.esc === -2 || (this.esc >= 0 && this.esc < from)) this.esc = this.chunk.indexOf('\x1b', from);
+    return this.esc;
+  }
+
+  nextOsc(from: number): number {
+    if (this.osc === -2 || (this.osc >= 0 && this.osc < from)) this.osc = this.chunk.indexOf('\x1b]', from);
+    return this.osc;
+  }
+
+  /** Where the OSC running at `from` ends (its BEL or ESC), or -1 when not in this chunk. */
+  terminator(from: number): number {
+    const bell = this.nextBell(from);
+    const esc = this.nextEsc(from);
+    if (bell < 0) return esc;
+    return esc < 0 ? bell : Math.min(bell, esc);
+  }
+}
 
 export class OscScanner {
   private state: State = GROUND;
@@ -63,22 +101,24 @@ export class OscScanner {
   /** What `chunk` completes, or null when it holds nothing watched (the common case). */
   push(chunk: string): OscScan | null {
     if (this.state.kind === 'ground' && chunk.indexOf('\x1b]') < 0 && chunk.indexOf('\x07') < 0) {
-      if (chunk.charCodeAt(chunk.length - 1) === ESC) this.state = { kind: 'escape' };
+      if (chunk.charCodeAt(chunk.length - 1) === ESC) this.state = ESCAPE;
       return null;
     }
     const found: OscScan = { sequences: [], bells: 0 };
+    const index = new ChunkIndex(chunk);
     let at = 0;
-    while (at < chunk.length) at = this.step(chunk, at, found);
+    while (at < chunk.length) at = this.step(index, at, found);
     return found.sequences.length || found.bells ? found : null;
   }
 
   /** Consumes from `at` in the current state; returns where to go on. */
-  private step(chunk: string, at: number, found: OscScan): number {
+  private step(index: ChunkIndex, at: number, found: OscScan): number {
+    const { chunk } = index;
     const state = this.state;
     switch (state.kind) {
       case 'ground': {
-        const osc = chunk.indexOf('\x1b]', at);
-        const bell = chunk.indexOf('\x07', at);
+        const osc = index.nextOsc(at);
+        const bell = index.nextBell(at);
         if (bell >= 0 && (osc < 0 || bell < osc)) {
           found.bells += 1;
           return bell + 1;
@@ -87,7 +127,7 @@ export class OscScanner {
           this.state = { kind: 'ident', digits: '' };
           return osc + 2;
         }
-        if (chunk.charCodeAt(chunk.length - 1) === ESC) this.state = { kind: 'escape' };
+        if (chunk.charCodeAt(chunk.length - 1) === ESC) this.state = ESCAPE;
         return chunk.length;
       }
       case 'escape': {
@@ -105,9 +145,9 @@ export class OscScanner {
       case 'ident':
         return this.readIdent(chunk, at, state, found);
       case 'text':
-        return this.readText(chunk, at, state, found);
+        return this.readText(index, at, state, found);
       case 'skip': {
-        const end = firstTerminator(chunk, at);
+        const end = index.terminator(at);
         if (end < 0) return chunk.length;
         this.end(chunk.charCodeAt(end));
         return end + 1;
@@ -124,7 +164,7 @@ export class OscScanner {
       }
       const watched = state.digits !== '' && WATCHED_OSCS.has(Number(state.digits));
       if (code === SEMICOLON) {
-        this.state = watched ? { kind: 'text', code: Number(state.digits), text: '' } : { kind: 'skip' };
+        this.state = watched ? { kind: 'text', code: Number(state.digits), text: '' } : SKIP;
         return i + 1;
       }
       if (code === BEL || code === ESC) {
@@ -132,14 +172,15 @@ export class OscScanner {
         this.end(code);
         return i + 1;
       }
-      this.state = { kind: 'skip' };
+      this.state = SKIP;
       return i;
     }
     return chunk.length;
   }
 
-  private readText(chunk: string, at: number, state: { code: number; text: string | null }, found: OscScan): number {
-    const end = firstTerminator(chunk, at);
+  private readText(index: ChunkIndex, at: number, state: { code: number; text: string | null }, found: OscScan): number {
+    const { chunk } = index;
+    const end = index.terminator(at);
     const upTo = end < 0 ? chunk.length : end;
     if (state.text !== null) {
       state.text = upTo - at + state.text.length > MAX_OSC_TEXT_CHARS ? null : state.text + chunk.slice(at, upTo);
@@ -152,14 +193,6 @@ export class OscScanner {
 
   /** The OSC ended at `terminator`; an ESC may start the next sequence. */
   private end(terminator: number): void {
-    this.state = terminator === ESC ? { kind: 'escape' } : GROUND;
+    this.state = terminator === ESC ? ESCAPE : GROUND;
   }
-}
-
-/** Where the OSC running at `from` ends (its BEL or ESC), or -1 when not in this chunk. */
-function firstTerminator(chunk: string, from: number): number {
-  const bell = chunk.indexOf('\x07', from);
-  const esc = chunk.indexOf('\x1b', from);
-  if (bell < 0) return esc;
-  return esc < 0 ? bell : Math.min(bell, esc);
 }
