@@ -23,8 +23,10 @@ if [[ -o interactive && -z ${__linger_hooked-} ]]; then
 		print -rn -- $'\e]7;file://'"${HOST}${PWD//(#m)[^-\/._~A-Za-z0-9]/%${(l:2::0:)$(( [##16] #MATCH ))}}"$'\a'
 	}
 
+	# Each hook keeps its $? first, then runs with zsh's own options, whatever yours are.
 	__linger_precmd() {
 		local status_=$?
+		emulate -L zsh
 		(( __linger_prompted && __linger_mark_end )) && print -rn -- $'\e]133;D;'"$status_"$'\a'
 		__linger_prompted=1
 		__linger_cwd
@@ -33,6 +35,7 @@ if [[ -o interactive && -z ${__linger_hooked-} ]]; then
 	}
 
 	__linger_preexec() {
+		emulate -L zsh
 		# $1 is the line as typed. Escaped so it cannot end the sequence: `\` doubled, `;` and
 		# controls as \xHH.
 		local s=$1
