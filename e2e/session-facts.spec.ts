@@ -5,6 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { expectPrompt, newTab, openApp, openPanel, rowFor, run, tabFor } from './renderer-support';
 import { mainServer } from './support/env';
+import { VIM_MISSING, VIM_SKIP_REASON } from './support/vim';
 
 const main = mainServer();
 
@@ -52,6 +53,7 @@ test('sleep 11; false in a background tab gives a toast and a failed badge; Open
 });
 
 test('vim in a closed tab shows "vim" on its card, with the bottom of its screen', async ({ page }) => {
+  test.skip(VIM_MISSING, VIM_SKIP_REASON);
   const id = await openApp(page, main);
   await expectPrompt(page, id);
   await run(page, 'vim -u NONE -N -i NONE -n linger-notes.txt');

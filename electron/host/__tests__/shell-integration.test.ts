@@ -6,10 +6,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { HostEvent, SessionRow } from '../../contract';
 import { loadConfig } from '../config';
-import { withShellIntegration } from '../shell-integration';
+import { resolveCommand } from '../profiles';
+import { installedScripts, withShellIntegration } from '../shell-integration';
+import { VIM_MISSING, VIM_SKIP_REASON } from '../../../e2e/support/vim';
 import { SHELL_SCRIPTS, createHarness, dataFor, waitFor, type Harness } from './harness';
 
 let h: Harness;
@@ -52,14 +54,8 @@ function rowWhere(id: string, check: (row: SessionRow) => boolean): SessionRow |
   return row !== undefined && check(row) ? row : null;
 }
 
-function installed(shell: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${shell}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** zsh and fish are tested where they are installed; elsewhere their tests skip, saying so. */
+const installed = (shell: string): boolean => resolveCommand(shell) !== null;
 
 const output = (id: string) => dataFor(h.events, id);
 const count = (text: string, needle: string) => text.split(needle).length - 1;
@@ -86,6 +82,15 @@ describe('which starts get integration', () => {
       expect(withShellIntegration(shell, args, env, '/opt/s', 'n')).toBeNull();
     }
   });
+});
+
+test('a folder without the scripts turns integration off, saying so, instead of starting shells with missing files', () => {
+  expect(installedScripts(SHELL_SCRIPTS)).toBe(SHELL_SCRIPTS);
+  expect(installedScripts(undefined)).toBeUndefined();
+  const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  expect(installedScripts(path.join(SHELL_SCRIPTS, 'zsh'))).toBeUndefined();
+  expect(errors.mock.calls[0]?.[0]).toMatch(/shell integration is off: linger\.bash, .*Reinstall Linger/);
+  errors.mockRestore();
 });
 
 describe('bash', () => {
@@ -179,8 +184,8 @@ describe('bash', () => {
 });
 
 describe('zsh', () => {
-  const reason = installed('zsh') ? null : 'zsh is not installed (apt-get install zsh)';
-  test.skipIf(reason !== null)(`the user's .zshenv and .zshrc run from their ZDOTDIR, which they get back${reason ? ` — skipped: ${reason}` : ''}`, async () => {
+  test("the user's .zshenv and .zshrc run from their ZDOTDIR, which they get back", async ({ skip }) => {
+    skip(!installed('zsh'), 'zsh is not installed (Debian/Ubuntu: sudo apt-get install -y zsh)');
     h = createHarness();
     const zdotdir = path.join(h.home, 'zconf');
     writeHome({
@@ -197,8 +202,8 @@ describe('zsh', () => {
 });
 
 describe('fish', () => {
-  const reason = installed('fish') ? null : 'fish is not installed (apt-get install fish)';
-  test.skipIf(reason !== null)(`the user's config.fish runs; cwd and commands are reported${reason ? ` — skipped: ${reason}` : ''}`, async () => {
+  test("the user's config.fish runs; cwd and commands are reported", async ({ skip }) => {
+    skip(!installed('fish'), 'fish is not installed (Debian/Ubuntu: sudo apt-get install -y fish)');
     h = createHarness();
     writeHome({ '.config/fish/config.fish': "alias greet 'echo alias-from-config'\nfunction fish_greeting; end\n" });
     const id = await startShell({ command: 'fish' });
@@ -245,7 +250,8 @@ describe('attention', () => {
 });
 
 describe('what the kernel says', () => {
-  test('vim in a detached session shows as its foreground, and the panel gets a preview', async () => {
+  test('vim in a detached session shows as its foreground, and the panel gets a preview', async ({ skip }) => {
+    skip(VIM_MISSING, VIM_SKIP_REASON);
     h = createHarness();
     writeHome({ 'notes.txt': 'first line of notes\n' });
     const id = await startShell();
