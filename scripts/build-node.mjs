@@ -35,13 +35,21 @@ export function buildCli(outfile = CLI_BUNDLE) {
   return build({ ...common, entryPoints: ['electron/cli/main.ts'], outfile, format: 'esm', banner: esmBanner });
 }
 
+/**
+ * Shells read their integration scripts from disk, next to the bundle (electron/host/
+ * shell-integration.ts): copied fresh into `electronDir`, as the build and main's test lay it out.
+ */
+export function copyShellScripts(electronDir) {
+  const target = path.join(electronDir, 'shell-scripts');
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.cpSync(path.join(ROOT, 'electron', 'host', 'shell-scripts'), target, { recursive: true });
+}
+
 // Entry points land issue by issue; build the ones that exist.
 const only = (options) => (fs.existsSync(path.join(ROOT, options.entryPoints[0])) ? build(options) : null);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  // Shells read their integration scripts from disk, next to the bundle (electron/host/shell-integration.ts).
-  fs.rmSync('dist/electron/shell-scripts', { recursive: true, force: true });
-  fs.cpSync('electron/host/shell-scripts', 'dist/electron/shell-scripts', { recursive: true });
+  copyShellScripts(path.join(ROOT, 'dist', 'electron'));
   await Promise.all([
     only(MAIN_BUILD),
     only({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs' }),

@@ -11,7 +11,7 @@ import { Module, createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import { MAIN_BUILD } from '../../scripts/build-node.mjs';
+import { MAIN_BUILD, copyShellScripts } from '../../scripts/build-node.mjs';
 import { IPC_CHANNELS, type AttachResult, type Reply, type SessionRow, type Stats } from '../contract';
 import { HERMETIC_BASH, pidAlive, tempDir, waitFor } from '../host/__tests__/harness';
 import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES } from '../window-security';
@@ -70,6 +70,7 @@ function launch(options: { rendererBuilt?: boolean; lockAvailable?: boolean; env
   const main = path.join(appDir, 'electron', 'main.cjs');
   fs.mkdirSync(path.dirname(main));
   fs.copyFileSync(bundle, main);
+  copyShellScripts(path.dirname(main));
   fs.symlinkSync(path.resolve('node_modules'), path.join(appDir, 'node_modules'));
   if (options.rendererBuilt ?? true) {
     fs.mkdirSync(path.join(appDir, 'renderer'));
@@ -171,6 +172,25 @@ test('a request from the window over IPC starts a real shell, and its output com
   const stranger = new FakeWebContents(window.webContents.mainFrame.url);
   const refused = await app.electron.ipcMain.request<Stats>(stranger, 'stats', {});
   expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+});
+
+test("the user's shell gets shell integration from the scripts beside main.cjs; a notification the page asks for brings its window back", async () => {
+  const app = launch();
+  const window = await ready(app);
+  const { ipcMain } = app.electron;
+  const row = ok(await ipcMain.request<SessionRow>(window.webContents, 'start', { cols: 80, rows: 24 }));
+  ok(await ipcMain.request<AttachResult>(window.webContents, 'attach', { sessionId: row.session_id }));
+  ok(await ipcMain.request(window.webContents, 'write', { sessionId: row.session_id, data: 'cd /tmp\r' }));
+  await waitFor('the prompt mark and the new cwd', () => window.webContents.dataFor(row.session_id).includes('\x1b]7;file://'));
+  const stats = ok(await ipcMain.request<Stats>(window.webContents, 'stats', {}));
+  expect(stats.sessions[0]).toMatchObject({ current_cwd: '/tmp', foreground: 'bash', last_command: { command: 'cd /tmp', exit_code: 0 } });
+
+  window.minimize();
+  ipcMain.send(window.webContents, IPC_CHANNELS.notify, [{ sessionId: row.session_id, title: 'Done: make', body: 'after 0:12' }]);
+  expect(app.electron.notifications.map((n) => [n.options, n.shown])).toEqual([[{ title: 'Done: make', body: 'after 0:12' }, true]]);
+  app.electron.notifications[0]!.click();
+  expect(window).toMatchObject({ minimized: false, visible: true, focused: true });
+  expect(window.webContents.sent).toContainEqual({ channel: IPC_CHANNELS.notificationClick, args: [row.session_id] });
 });
 
 test('the window’s shortcuts and the application menu reach the page as menu commands', async () => {

@@ -7,6 +7,7 @@ import { loadConfig, type HostConfig } from './config';
 import { Guardian } from './guardian';
 import { Ledger } from './ledger';
 import { loadProfiles } from './profiles';
+import { installedScripts } from './shell-integration';
 import { prepareDataDir } from './startup';
 
 /** Beyond the kill grace, what shutdown allows for SIGKILL and the ledger before giving up waiting. */
@@ -37,7 +38,7 @@ export function createHost(options: HostOptions): Host {
   const profiles = loadProfiles(config.dataDir, env);
   const ledger = new Ledger({ dir: config.dataDir });
   const guardian = new Guardian(config.killGraceMs);
-  const bridge = new PtyBridge({ config, ledger, profiles, env, watch: guardian, shellScripts: options.shellScripts });
+  const bridge = new PtyBridge({ config, ledger, profiles, env, watch: guardian, shellScripts: installedScripts(options.shellScripts) });
   const stopLoops = bridge.run();
   ledger.append('app_started', undefined, { mode: options.mode, pid: process.pid, data_dir: config.dataDir });
 

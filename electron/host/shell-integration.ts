@@ -14,6 +14,7 @@
  * script) runs exactly as given. The nonce reaches the script in _LINGER_NONCE, which the
  * script unsets before anything else runs (LINGER_* names are the host's and never reach shells).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** The scripts' folder next to the bundle (dist/electron/, copied by scripts/build-node.mjs). */
@@ -27,6 +28,21 @@ const PLAIN_ARGS: Record<Shell, ReadonlySet<string>> = {
 };
 
 type Shell = 'bash' | 'zsh' | 'fish';
+
+/** What every integration needs from `dir`: zsh without its files would skip the user's own. */
+const SCRIPT_FILES = ['linger.bash', 'linger.fish', 'zsh/.zshenv', 'zsh/.zprofile', 'zsh/.zshrc', 'zsh/.zlogin'];
+
+/**
+ * `dir` if it holds every script, else undefined (and one line says so): a broken install
+ * starts shells as they are rather than with a ZDOTDIR or init file that is not there.
+ */
+export function installedScripts(dir: string | undefined): string | undefined {
+  if (!dir) return undefined;
+  const missing = SCRIPT_FILES.filter((file) => !fs.existsSync(path.join(dir, file)));
+  if (missing.length === 0) return dir;
+  console.error(`Linger: shell integration is off: ${missing.join(', ')} missing in ${dir}. Reinstall Linger (or run "npm run build") to get it back.`);
+  return undefined;
+}
 
 export interface Launch {
   args: string[];
