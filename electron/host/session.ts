@@ -11,7 +11,7 @@ import type { Notice } from './attention';
 import { DataBatcher } from './batcher';
 import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
 import { FlowControl } from './flow';
-import { sessionTitle, type SessionFacts } from './lifecycle';
+import type { SessionFacts } from './lifecycle';
 import { ScreenMirror } from './mirror';
 import { reportFailure } from './log';
 import { OscScanner } from './osc-scanner';
@@ -178,9 +178,12 @@ export class PtySession {
     return this.views.size;
   }
 
-  /** What tabs and cards call it now (lifecycle.ts `sessionTitle`). */
+  /**
+   * The title the program set, else the label: what exports and recordings are named after,
+   * steady while the foreground program comes and goes (rows show `sessionTitle`).
+   */
   get title(): string {
-    return sessionTitle(this.facts());
+    return this.oscTitle || this.spec.title;
   }
 
   /** Reads /proc and the preview at most once a second each (their caches), so any caller may ask. */
