@@ -287,6 +287,11 @@ export class PtySession {
       );
     }
     this.touch();
+    // Input typed after a resize is read at the new size (`stty size`, a program starting).
+    if (this.resizing) {
+      clearImmediate(this.resizing);
+      this.applySize();
+    }
     // Queued and fed to the kernel as the pty accepts it, so a multi-megabyte paste arrives
     // whole however slowly the program reads (pty-input.ts).
     this.input.write(data);
