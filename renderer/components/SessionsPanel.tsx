@@ -235,7 +235,7 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
           }
           onClick={() => void controller.setNotify(row.sessionId, !row.notify)}
         >
-          {row.notify ? 'Notify: on' : 'Notify: off'}
+          {row.notify ? 'Notify' : 'Muted'}
         </button>
         <button
           type="button"

@@ -264,7 +264,15 @@ function TabMarker({ tab }: { tab: Tab }) {
 function TabBadge({ alert }: { alert: Alert }) {
   return (
     <span className={`alert-badge ${alert.kind}`} data-testid="tab-badge" data-kind={alert.kind} title={alert.label} role="img" aria-label={alert.label}>
-      {alert.kind === 'failed' ? '✗' : alert.kind === 'bell' ? '🔔' : '✓'}
+      {alert.kind === 'bell' ? (
+        <svg viewBox="0 0 10 10" aria-hidden="true">
+          <path d="M5 1.2a2.6 2.6 0 0 0-2.6 2.6v2.1L1.4 7.4h7.2L7.6 5.9V3.8A2.6 2.6 0 0 0 5 1.2zM4 8.3a1 1 0 0 0 2 0z" />
+        </svg>
+      ) : alert.kind === 'failed' ? (
+        '✗'
+      ) : (
+        '✓'
+      )}
     </span>
   );
 }
