@@ -249,6 +249,11 @@ export class PtyBridge {
         }
         throw err;
       }
+      // Stopped while the screen settled: its file must not outlive it (end() removed the others).
+      if (this.sessions.get(sessionId) !== session) {
+        recorder.remove();
+        throw unknownSession(sessionId);
+      }
     } else if (!on) {
       await session.record(null);
       this.recordings.get(sessionId)?.stop();

@@ -11,13 +11,14 @@
  * retried at once while the program keeps reading and with a growing pause while it does not.
  */
 import fs from 'node:fs';
-import { LingerError } from '../contract';
+import { LingerError, MAX_WRITE_CHARS } from '../contract';
 
 /**
- * Input a program has not read yet, per session. A 5 MB paste fits three times over; past this,
- * a program that is not reading would only make us hold more of its input in memory.
+ * Input a program has not read yet, per session, in bytes: the largest write the contract takes
+ * (MAX_WRITE_CHARS, at most 3 bytes each in UTF-8) always fits, so a valid paste is never refused
+ * as too big. Past this, a program that is not reading would only make us hold more of its input.
  */
-export const MAX_PENDING_INPUT_BYTES = 16 * 1024 * 1024;
+export const MAX_PENDING_INPUT_BYTES = 3 * MAX_WRITE_CHARS;
 
 /**
  * Retry pauses while the pty accepts nothing: the first retry is quick (a shell reading a
@@ -43,8 +44,6 @@ export class PtyInput {
   private immediate: NodeJS.Immediate | null = null;
   private pause = RETRY_MIN_MS;
   private closed = false;
-  /** write(2) calls made, for tests that check a stuck program does not make us spin. */
-  attempts = 0;
 
   constructor(
     private readonly master: PtyMaster,
@@ -97,7 +96,6 @@ export class PtyInput {
       const head = this.queue[0]!;
       let written: number;
       try {
-        this.attempts++;
         written = fs.writeSync(this.master.fd, head, this.offset, head.length - this.offset);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'EAGAIN') break;

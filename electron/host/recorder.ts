@@ -51,7 +51,8 @@ export class Recorder implements OutputRecorder {
     this.maxBytes = options.maxBytes ?? RECORDING_MAX_BYTES;
   }
 
-  begin(cols: number, rows: number, screen: string): void {
+  begin(cols: number, rows: number, screen: string): boolean {
+    if (this.stopped) return false;
     this.startedAt = this.now();
     try {
       // A recording restarted on the same session replaces the old one.
@@ -61,6 +62,7 @@ export class Recorder implements OutputRecorder {
     }
     this.append(castHeader(cols, rows, this.startedAt, this.title));
     if (screen) this.append(JSON.stringify([0, 'o', screen]));
+    return true;
   }
 
   output(data: string): void {

@@ -42,8 +42,11 @@ export type ViewSink = (event: HostEvent) => void;
 
 /** What records a session's output (recorder.ts): fed in stream order, beside the mirror and the views. */
 export interface OutputRecorder {
-  /** The recording starts here: the terminal's size, and its screen so far ('' for a new session). */
-  begin(cols: number, rows: number, screen: string): void;
+  /**
+   * The recording starts here: the terminal's size, and its screen so far ('' for a new session).
+   * False when it was stopped before it could begin (a Stop or "record off" raced it): nothing is written.
+   */
+  begin(cols: number, rows: number, screen: string): boolean;
   output(data: string): void;
   resize(cols: number, rows: number): void;
 }
@@ -101,6 +104,7 @@ export class PtySession {
   rows: number;
 
   private readonly pty: pty.IPty;
+  private readonly master: PtyMaster;
   private readonly input: PtyInput;
   private readonly mirror: ScreenMirror;
   private readonly batcher: DataBatcher;
@@ -120,6 +124,8 @@ export class PtySession {
   private exiting = false;
   private resizing: NodeJS.Immediate | null = null;
   private lastOutput = 0;
+  /** Some output has reached the mirror (so a recording must begin with the screen). */
+  private delivered = false;
   private ptyClosed = false;
   private disposed = false;
 
@@ -152,7 +158,8 @@ export class PtySession {
       cwd: spec.cwd,
       env: launch?.env ?? spec.env,
     });
-    this.input = new PtyInput(masterOf(this.pty), spec.id);
+    this.master = masterOf(this.pty);
+    this.input = new PtyInput(this.master, spec.id);
     this.processFacts = new ProcessFacts(this.pty.pid);
     this.disposers.push(
       this.pty.onData((chunk) => this.onPtyData(chunk)),
@@ -167,11 +174,6 @@ export class PtySession {
   /** Input accepted but not yet read by the program. */
   get pendingInput(): number {
     return this.input.pending;
-  }
-
-  /** write(2)s made for input, for tests that check a stuck program does not make us spin. */
-  get inputAttempts(): number {
-    return this.input.attempts;
   }
 
   get attachedViews(): number {
@@ -318,7 +320,15 @@ export class PtySession {
     const { cols, rows } = this;
     this.mirror.resize(cols, rows);
     this.recorder?.resize(cols, rows);
-    if (this.processState === 'running' && !this.ptyClosed) this.pty.resize(cols, rows);
+    // node-pty closes the master when the program's side goes (EIO) a little before it reports
+    // the exit; an ioctl on that number then could reach whatever reused it. Checked right here,
+    // on this thread, so nothing can close it in between.
+    if (this.processState !== 'running' || !this.master.isOpen()) return;
+    try {
+      this.pty.resize(cols, rows);
+    } catch {
+      // The terminal is going away; its exit is reported by the exit path.
+    }
   }
 
   async read(maxChars: number): Promise<string> {
@@ -333,16 +343,14 @@ export class PtySession {
    * been delivered the screen is empty and the recorder is set synchronously — `start` relies on it.
    */
   async record(recorder: OutputRecorder | null): Promise<void> {
-    if (!recorder || this.lastOutput === 0) {
-      recorder?.begin(this.cols, this.rows, '');
-      this.recorder = recorder;
+    if (!recorder || !this.delivered) {
+      this.recorder = recorder?.begin(this.cols, this.rows, '') ? recorder : null;
       return;
     }
     do await this.mirror.settled();
     while (!this.mirror.isSettled);
     if (this.disposed) throw unknownSession(this.id);
-    recorder.begin(this.mirror.cols, this.mirror.rows, this.mirror.serialize());
-    this.recorder = recorder;
+    if (recorder.begin(this.mirror.cols, this.mirror.rows, this.mirror.serialize())) this.recorder = recorder;
   }
 
   /** The active buffer with its colours, as a file to `cat` (mirror.ts). Counts as activity, like `read`. */
@@ -400,6 +408,7 @@ export class PtySession {
     this.disposed = true;
     for (const d of this.disposers.splice(0)) d.dispose();
     if (this.resizing) clearImmediate(this.resizing);
+    this.recorder = null;
     this.input.dispose();
     this.batcher.dispose();
     this.views.clear();
@@ -466,6 +475,7 @@ export class PtySession {
   private deliver(data: string): void {
     const chars = data.length;
     this.lastOutput = this.hooks.now();
+    this.delivered = true;
     this.flow.sent(chars);
     this.mirror.write(data, () => {
       this.flow.ack(MIRROR_CONSUMER, chars);
@@ -479,8 +489,8 @@ export class PtySession {
 const viewKey = (viewId: string) => `view:${viewId}`;
 
 /**
- * node-pty keeps the master fd and the stream that owns it to itself; input needs both (see
- * pty-input.ts). Checked at spawn so a node-pty that changes them fails loudly in tests.
+ * node-pty keeps the master fd and the stream that owns it to itself; input and resizes need both
+ * (see pty-input.ts). Checked at spawn so a node-pty that changes them fails loudly in tests.
  */
 function masterOf(terminal: pty.IPty): PtyMaster {
   const unix = terminal as unknown as { fd?: unknown; _socket?: { destroyed?: unknown } };
