@@ -90,6 +90,13 @@ export function toErrorPayload(err: unknown): ErrorPayload {
   return { code: 'INTERNAL', message: `Internal error: ${detail}. Please report it; the host keeps running.` };
 }
 
+/** Whatever a reply or a transport rejected with, as an Error that keeps the contract's `code`. */
+export function toLingerError(error: unknown): Error {
+  if (isErrorPayload(error)) return new LingerError(error.code, error.message);
+  if (error instanceof Error) return error;
+  return new LingerError('INTERNAL', `Unexpected error: ${String(error)}`);
+}
+
 export function isErrorPayload(value: unknown): value is ErrorPayload {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
@@ -406,6 +413,46 @@ export type ServerFrame =
   | { kind: 'event'; event: HostEvent }
   /** A frame that could not be tied to a request (bad JSON, unknown kind). */
   | { kind: 'error'; error: ErrorPayload };
+
+/**
+ * A frame client's requests in flight (browser mode's WebSocket client, the CLI's socket
+ * client): each gets an id, and settles when the response frame with that id arrives.
+ */
+export class PendingRequests {
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+
+  /** A new request: its frame, to send, and the promise its response settles. */
+  open<K extends RequestName>(method: K, params: RequestParams<K>): { frame: Extract<ClientFrame, { kind: 'request' }>; reply: Promise<ResponseMap[K]> } {
+    const id = this.nextId++;
+    const reply = new Promise<ResponseMap[K]>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+    });
+    return { frame: { kind: 'request', id, method, params }, reply };
+  }
+
+  /** Settles the request this response answers (a response nobody waits for is dropped). */
+  settle(frame: Extract<ServerFrame, { kind: 'response' }>): void {
+    const waiting = this.waiting.get(frame.id);
+    if (!waiting) return;
+    this.waiting.delete(frame.id);
+    if (frame.reply.ok) waiting.resolve(frame.reply.result);
+    else waiting.reject(toLingerError(frame.reply.error));
+  }
+
+  /** One request could not be sent. */
+  fail(id: number, error: Error): void {
+    this.waiting.get(id)?.reject(error);
+    this.waiting.delete(id);
+  }
+
+  /** The connection is gone: nothing in flight will be answered. */
+  failAll(error: Error): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) w.reject(error);
+  }
+}
 
 export const clientFrameSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() }),

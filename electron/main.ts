@@ -10,7 +10,7 @@ import { appUrlMatcher } from './app-url';
 import { createHost, type Host } from './host/host';
 import { SHELL_SCRIPTS_DIR } from './host/shell-integration';
 import { registerIpc } from './ipc';
-import { startLocalListener, type LocalListener } from './local/listener';
+import { startLocalListener } from './local/listener';
 import { bindShortcuts, menuTemplate, perform, shortcuts, type AppAction } from './menu';
 import { createNotifier, registerNotifications } from './notifications';
 import { createQuitGuard, quitOnSignals } from './quit';
@@ -87,8 +87,7 @@ function start(): void {
       },
     });
     // `linger` on the command line reaches this app through its local socket.
-    let listener: LocalListener | null = null;
-    void startLocalListener({ bridge: host.bridge, log: (m) => console.error(m) }).then((l) => (listener = l));
+    const listening = startLocalListener({ bridge: host.bridge, log: (m) => console.error(m) });
     const notifier = createNotifier({
       supported: () => Notification.isSupported(),
       create: (options) => new Notification(options),
@@ -110,7 +109,8 @@ function start(): void {
       disposeSignals();
       disposeIpc();
       disposeSave();
-      void listener?.close();
+      // Also when it finishes starting only after quitting began.
+      void listening.then((listener) => listener?.close());
       disposeNotifications();
       notifier.dispose();
       views.dispose();

@@ -2,8 +2,8 @@
  * The one `LingerApi` the renderer holds: the preload's `window.linger` under Electron, else a
  * WebSocket client to browser mode on the page's own host.
  */
-import type { ExportFormat, HostEvent, LingerApi, RequestName, RequestParams, ResponseMap } from '../electron/contract';
-import { WsClient, socketUrl, toError, type ConnectionInfo, type RendererApi } from './ws-client';
+import { toLingerError, type ExportFormat, type HostEvent, type LingerApi, type RequestName, type RequestParams, type ResponseMap } from '../electron/contract';
+import { WsClient, socketUrl, type ConnectionInfo, type RendererApi } from './ws-client';
 
 declare global {
   interface Window {
@@ -29,7 +29,7 @@ function fromPreload(linger: LingerApi): RendererApi {
       try {
         return await linger.request(method, params);
       } catch (err) {
-        throw toError(err);
+        throw toLingerError(err);
       }
     },
     onEvent: (listener: (event: HostEvent) => void) => linger.onEvent(listener),
@@ -41,7 +41,7 @@ function fromPreload(linger: LingerApi): RendererApi {
             try {
               return await linger.saveExport!(sessionId, format);
             } catch (err) {
-              throw toError(err);
+              throw toLingerError(err);
             }
           },
         }

@@ -10,6 +10,7 @@ import {
   MAX_NOTICE_TITLE_CHARS,
   type ExportFormat,
   type HostEvent,
+  type LedgerEvent,
   type ProfileInfo,
   type SessionRow,
 } from '../electron/contract';
@@ -18,6 +19,7 @@ import { downloadExport } from './download';
 import type { OsNotifier } from './notifier';
 import { PREFS_KEY, TABS_KEY, parseTabs, restorableTabs, saveJson, serializeTabs, type KeyValueStore, type Theme } from './persist';
 import type { ShortcutAction } from './shortcuts';
+import { mergeEvents } from './stats-view';
 import { pushToast, setPrefs, updateTabs, type AppStore } from './store';
 import {
   LOST_WHILE_DISCONNECTED,
@@ -50,8 +52,6 @@ const FALLBACK_PROFILE: ProfileInfo = { name: DEFAULT_PROFILE, label: 'Shell', c
 /** How many ledger events the activity list shows. */
 const ACTIVITY_EVENTS = 50;
 
-/** The activity list refreshes this often while the panel is open (the host pushes no events). */
-export const EVENTS_POLL_MS = 2000;
 
 /** How this window tells its user about a session that asks for attention. */
 export interface AttentionOutlets {
@@ -270,13 +270,20 @@ export class SessionController {
     this.activeView()?.focus();
   }
 
-  async refreshEvents(): Promise<void> {
+  /** The recent ledger, fetched at boot and after a reconnect; the host pushes each new event. */
+  private async loadEvents(): Promise<void> {
     try {
       const events = await this.api.request('events', { limit: ACTIVITY_EVENTS });
-      this.store.setState({ events });
+      this.addEvents(events);
     } catch {
-      // The next poll tries again; a disconnect is already on screen.
+      // A disconnect is already on screen; the reconnect fetches again.
     }
+  }
+
+  private addEvents(events: LedgerEvent[]): void {
+    const known = this.store.getState().events;
+    const merged = mergeEvents(known, events, ACTIVITY_EVENTS);
+    if (merged !== known) this.store.setState({ events: merged });
   }
 
   runShortcut(action: ShortcutAction): void {
@@ -342,6 +349,9 @@ export class SessionController {
         break;
       case 'attention':
         this.onAttention(event);
+        break;
+      case 'ledger':
+        this.addEvents([event.event]);
         break;
     }
   }
@@ -414,6 +424,7 @@ export class SessionController {
       const stats = await this.api.request('stats', {});
       this.store.setState({ stats });
       void this.loadProfiles();
+      void this.loadEvents();
       const restored = restorableTabs(parseTabs(this.storage.getItem(TABS_KEY)), stats);
       for (const tab of restored.tabs) this.createView(tab.sessionId);
       this.store.setState({ tabs: restored.tabs, activeId: restored.activeId, ready: true });
@@ -430,6 +441,7 @@ export class SessionController {
   private async reattachAll(): Promise<void> {
     updateTabs(this.store, markReattaching);
     void this.loadProfiles();
+    void this.loadEvents();
     for (const tab of this.store.getState().tabs) {
       if (tab.status !== 'gone') void this.attach(tab.sessionId, LOST_WHILE_DISCONNECTED);
     }

@@ -166,6 +166,20 @@ const EVENT_LABELS: Record<LedgerEvent['type'], string> = {
   pty_bell: 'bell',
 };
 
+const eventKey = (e: LedgerEvent) => `${e.ts}\n${e.type}\n${e.session_id ?? ''}\n${JSON.stringify(e.data)}`;
+
+/**
+ * `incoming` added to `known` (oldest first), each event once, keeping the newest `limit`: a
+ * fetch and the pushes that raced it may hold the same events, in either order.
+ */
+export function mergeEvents(known: LedgerEvent[], incoming: LedgerEvent[], limit: number): LedgerEvent[] {
+  const seen = new Set(known.map(eventKey));
+  const fresh = incoming.filter((e) => !seen.has(eventKey(e)));
+  if (fresh.length === 0) return known;
+  const merged = [...known, ...fresh].sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+  return merged.slice(-limit);
+}
+
 /** Newest first, with the local time of day. */
 export function eventViews(events: LedgerEvent[]): EventView[] {
   return events

@@ -5,9 +5,8 @@
  * tabs when told the connection is back.
  */
 import {
-  LingerError,
+  PendingRequests,
   WS_PATH,
-  isErrorPayload,
   type ClientFrame,
   type HostEvent,
   type LingerApi,
@@ -81,19 +80,13 @@ export interface WsClientOptions {
   random?: () => number;
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 export class WsClient implements RendererApi {
   private socket: SocketLike | null = null;
-  private nextId = 1;
   private attempt = 0;
   private everOpened = false;
   private closed = false;
   private retryTimer: unknown = null;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingRequests();
   private readonly eventListeners = new Set<(event: HostEvent) => void>();
   private readonly connectionListeners = new Set<(info: ConnectionInfo) => void>();
   private readonly createSocket: (url: string) => SocketLike;
@@ -134,17 +127,13 @@ export class WsClient implements RendererApi {
   request<K extends RequestName>(method: K, params: RequestParams<K>): Promise<ResponseMap[K]> {
     const socket = this.socket;
     if (!socket || socket.readyState !== SOCKET_OPEN) return Promise.reject(new DisconnectedError());
-    const id = this.nextId++;
-    const frame: ClientFrame = { kind: 'request', id, method, params };
-    return new Promise<ResponseMap[K]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      try {
-        socket.send(JSON.stringify(frame));
-      } catch (err) {
-        this.pending.delete(id);
-        reject(new DisconnectedError(`Could not send ${method}: ${(err as Error).message}`));
-      }
-    });
+    const { frame, reply } = this.pending.open(method, params);
+    try {
+      socket.send(JSON.stringify(frame));
+    } catch (err) {
+      this.pending.fail(frame.id, new DisconnectedError(`Could not send ${method}: ${(err as Error).message}`));
+    }
+    return reply;
   }
 
   onEvent(listener: (event: HostEvent) => void): () => void {
@@ -186,12 +175,7 @@ export class WsClient implements RendererApi {
     if (frame.kind === 'event') {
       for (const listener of this.eventListeners) listener(frame.event);
     } else if (frame.kind === 'response') {
-      const pending = this.pending.get(frame.id);
-      if (!pending) return;
-      this.pending.delete(frame.id);
-      const reply = frame.reply;
-      if (reply.ok) pending.resolve(reply.result);
-      else pending.reject(toError(reply.error));
+      this.pending.settle(frame);
     } else if (frame.kind === 'error') {
       console.warn(`Linger: the server refused a frame: ${frame.error.code}: ${frame.error.message}`);
     }
@@ -214,19 +198,10 @@ export class WsClient implements RendererApi {
   }
 
   private rejectPending(): void {
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) p.reject(new DisconnectedError());
+    this.pending.failAll(new DisconnectedError());
   }
 
   private emit(info: ConnectionInfo): void {
     for (const listener of this.connectionListeners) listener(info);
   }
-}
-
-/** An ok:false reply as an Error that keeps the contract's `code`. */
-export function toError(error: unknown): Error {
-  if (isErrorPayload(error)) return new LingerError(error.code, error.message);
-  if (error instanceof Error) return error;
-  return new LingerError('INTERNAL', `Unexpected error: ${String(error)}`);
 }

@@ -2,7 +2,6 @@
 import type { BuildOptions } from 'esbuild';
 
 export const MAIN_BUILD: BuildOptions & { entryPoints: string[]; outfile: string };
-export const CLI_BUNDLE: string;
 export function buildCli(outfile?: string): Promise<unknown>;
 
 /** Copies the shell-integration scripts into `electronDir`/shell-scripts, as the build lays them out. */

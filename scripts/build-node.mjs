@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { CLI_BUNDLE } from './cli-bundle.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,12 +28,22 @@ const esmBanner = {
 /** Electron's main process, as `npm start` and the packaged app run it; its test builds this too. */
 export const MAIN_BUILD = { ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' };
 
-/** Where the CLI's bundle goes; bin/linger.mjs runs it. */
-export const CLI_BUNDLE = path.join(ROOT, 'dist', 'cli', 'linger.mjs');
-
-/** The `linger` CLI alone, as one file with no dependencies outside Node (tests build it to a temp path). */
-export function buildCli(outfile = CLI_BUNDLE) {
-  return build({ ...common, entryPoints: ['electron/cli/main.ts'], outfile, format: 'esm', banner: esmBanner });
+/**
+ * The `linger` CLI alone, as one file with no dependencies outside Node (tests build it to a temp
+ * path). Built in a folder of its own and renamed into place, so two first runs of bin/linger.mjs
+ * at once never run a half-written bundle.
+ */
+export async function buildCli(outfile = CLI_BUNDLE) {
+  fs.mkdirSync(path.dirname(outfile), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(path.dirname(outfile), '.building-'));
+  try {
+    const staged = path.join(staging, path.basename(outfile));
+    await build({ ...common, entryPoints: ['electron/cli/main.ts'], outfile: staged, format: 'esm', banner: esmBanner });
+    fs.renameSync(`${staged}.map`, `${outfile}.map`);
+    fs.renameSync(staged, outfile);
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
 import { MAIN_BUILD, copyShellScripts } from '../../scripts/build-node.mjs';
+import { LocalClient } from '../cli/client';
 import { IPC_CHANNELS, type AttachResult, type Reply, type SessionRow, type Stats } from '../contract';
 import { HERMETIC_BASH, pidAlive, tempDir, waitFor } from '../host/__tests__/harness';
 import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES } from '../window-security';
@@ -35,6 +36,8 @@ interface App {
   electron: ElectronDouble;
   appDir: string;
   dataDir: string;
+  /** Its CLI socket (LINGER_SOCKET). */
+  socket: string;
   /** The ledger's entries so far. */
   ledger(): Array<{ type: string; session_id?: string; data: Record<string, unknown> }>;
   /** What main.ts added to `process` for `event`. */
@@ -77,8 +80,18 @@ function launch(options: { rendererBuilt?: boolean; lockAvailable?: boolean; env
     fs.writeFileSync(path.join(appDir, 'renderer', 'index.html'), '<!doctype html><title>Linger</title>');
   }
   const dataDir = tempDir('linger-main-data-');
-  // Hermetic: no start-up files of this machine's user, no LINGER_* from outside.
-  process.env = { PATH: savedEnv.PATH, HOME: tempDir('linger-main-home-'), SHELL: '/bin/bash', LANG: 'C.UTF-8', LINGER_DATA_DIR: dataDir, ...options.env };
+  const socket = path.join(tempDir('linger-main-sock-'), 'linger.sock');
+  // Hermetic: no start-up files of this machine's user, no LINGER_* from outside, and a CLI
+  // socket of its own (never the user's running Linger's).
+  process.env = {
+    PATH: savedEnv.PATH,
+    HOME: tempDir('linger-main-home-'),
+    SHELL: '/bin/bash',
+    LANG: 'C.UTF-8',
+    LINGER_DATA_DIR: dataDir,
+    LINGER_SOCKET: socket,
+    ...options.env,
+  };
 
   const electron = createElectronDouble();
   electron.app.lockAvailable = options.lockAvailable ?? true;
@@ -98,6 +111,7 @@ function launch(options: { rendererBuilt?: boolean; lockAvailable?: boolean; env
     electron,
     appDir,
     dataDir,
+    socket,
     ledger: () =>
       fs.existsSync(ledgerFile)
         ? fs
@@ -269,6 +283,23 @@ test('quitting (Ctrl+Shift+Q) stops every session before the app really quits, a
   expect(app.processListeners('SIGTERM')).toEqual([]);
   expect(app.processListeners('SIGINT')).toEqual([]);
   expect(app.electron.ipcMain.channels()).toEqual([]);
+});
+
+test('the command line reaches the desktop app through its socket, which goes when the app quits', async () => {
+  const app = launch();
+  const window = await ready(app);
+  const row = await startShell(app, window);
+  await waitFor('the socket', () => fs.existsSync(app.socket));
+  const client = await LocalClient.connect(app.socket);
+  try {
+    const stats = await client.request('stats', {});
+    expect(stats.sessions.map((s) => s.session_id)).toEqual([row.session_id]);
+  } finally {
+    client.close();
+  }
+  window.webContents.emit('before-input-event', { preventDefault() {} }, { ...KEY, key: 'Q' });
+  await waitFor('the app to quit', () => app.electron.app.exitCode !== null);
+  await waitFor('the socket to be gone', () => !fs.existsSync(app.socket));
 });
 
 test('closing the last window quits on Linux, the same orderly way', async () => {

@@ -7,7 +7,8 @@ import net from 'node:net';
 import {
   LingerError,
   MAX_WS_FRAME_BYTES,
-  isErrorPayload,
+  PendingRequests,
+  toLingerError,
   type ClientFrame,
   type HostEvent,
   type RequestName,
@@ -33,14 +34,8 @@ export function noAppMessage(socket: string, reason: string): string {
   return `Linger is not running: ${reason} ${socket}. Start it with "npm start" (desktop) or "npm run serve" (browser mode) in the Linger folder, or set LINGER_SOCKET to the socket it listens on.`;
 }
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 export class LocalClient {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingRequests();
   private readonly eventListeners = new Set<(event: HostEvent) => void>();
   private readonly closeListeners = new Set<() => void>();
   private closed = false;
@@ -81,11 +76,9 @@ export class LocalClient {
 
   request<K extends RequestName>(method: K, params: RequestParams<K>): Promise<ResponseMap[K]> {
     if (this.closed) return Promise.reject(new LingerError('INTERNAL', 'The connection to Linger is closed. Run the command again.'));
-    const id = this.nextId++;
-    return new Promise<ResponseMap[K]>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.send({ kind: 'request', id, method, params });
-    });
+    const { frame, reply } = this.pending.open(method, params);
+    this.send(frame);
+    return reply;
   }
 
   /** Flow control: `chars` of `data` for the session have been written out. */
@@ -122,28 +115,17 @@ export class LocalClient {
     if (frame.kind === 'event') {
       for (const listener of this.eventListeners) listener(frame.event);
     } else if (frame.kind === 'response') {
-      const pending = this.pending.get(frame.id);
-      if (!pending) return;
-      this.pending.delete(frame.id);
-      if (frame.reply.ok) pending.resolve(frame.reply.result);
-      else pending.reject(toLingerError(frame.reply.error));
+      this.pending.settle(frame);
     } else if (frame.kind === 'error') {
       // Only a frame we got wrong earns one; say so rather than hang.
-      for (const p of this.pending.values()) p.reject(toLingerError(frame.error));
-      this.pending.clear();
+      this.pending.failAll(toLingerError(frame.error));
     }
   }
 
   private handleClose(): void {
     if (this.closed) return;
     this.closed = true;
-    const lost = new LingerError('INTERNAL', 'Linger closed the connection (it quit?). Start it again and retry.');
-    for (const p of this.pending.values()) p.reject(lost);
-    this.pending.clear();
+    this.pending.failAll(new LingerError('INTERNAL', 'Linger closed the connection (it quit?). Start it again and retry.'));
     for (const listener of this.closeListeners) listener();
   }
-}
-
-function toLingerError(error: unknown): LingerError {
-  return isErrorPayload(error) ? new LingerError(error.code, error.message) : new LingerError('INTERNAL', `Unexpected reply: ${JSON.stringify(error)}`);
 }

@@ -58,8 +58,13 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function attachHere(client: LocalClient, sessionId: string): Promise<number> {
+/** Checked before anything is asked of the app: `new --attach` must not leave a session behind. */
+function assertTerminal(): void {
   if (!process.stdin.isTTY) throw new CliError('attach needs a terminal (stdin is not one). From a script, use "linger send" and "linger read".');
+}
+
+function attachHere(client: LocalClient, sessionId: string): Promise<number> {
+  assertTerminal();
   return attach(client, sessionId, {
     stdin: process.stdin,
     stdout: process.stdout,
@@ -83,6 +88,7 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, clie
       return EXIT_OK;
     }
     case 'new': {
+      if (command.attach) assertTerminal();
       const row = await client.request('start', {
         ...(command.profile ? { profile: command.profile } : {}),
         ...(command.command ? { command: command.command, args: command.args } : {}),

@@ -5,7 +5,7 @@
  * a closed browser tab, a dropped connection or a closed terminal leaves its sessions to expire.
  * A bad frame gets a typed error reply, never a crash.
  */
-import { clientFrameSchema, toErrorPayload, type ErrorPayload, type HostEvent, type ServerFrame } from '../contract';
+import { MAX_WS_FRAME_BYTES, clientFrameSchema, toErrorPayload, type ErrorPayload, type HostEvent, type ServerFrame } from '../contract';
 import type { PtyBridge } from './bridge';
 import { createDispatch } from './dispatch';
 
@@ -33,10 +33,37 @@ export interface FrameConnection {
   close(): void;
 }
 
-/** `send` gets each outgoing frame's JSON text (no newline; the transport delimits it). */
-export function serveFrames(bridge: PtyBridge, send: (text: string) => void): FrameConnection {
+/**
+ * A client that stops reading (a `linger logs -f` suspended with Ctrl+Z, a frozen tab) must not
+ * make the host queue for it without end. Output is bounded by flow control (256 K unacked
+ * characters per view), but stats pushes (every second) and ledger events are not: once this
+ * much is waiting to be sent, stats pushes are skipped — the next one says everything — and
+ * past the hard cap (two of the largest frames, so one big export reply still fits) the
+ * connection is dropped, which detaches its views like any dropped connection.
+ */
+export const STATS_SKIP_BACKLOG_BYTES = 1024 * 1024;
+export const MAX_BACKLOG_BYTES = 2 * MAX_WS_FRAME_BYTES;
+
+/** What a frame connection needs of its transport. */
+export interface FrameTransport {
+  /** One outgoing frame's JSON text (no newline; the transport delimits it). */
+  send(text: string): void;
+  /** Bytes given to `send` that the peer has not taken yet. */
+  backlog(): number;
+  /** Closes the connection at once; its close event follows. */
+  drop(): void;
+}
+
+export function serveFrames(bridge: PtyBridge, transport: FrameTransport): FrameConnection {
+  const send = (text: string) => {
+    if (transport.backlog() > MAX_BACKLOG_BYTES) transport.drop();
+    else transport.send(text);
+  };
   const reply = (frame: ServerFrame) => send(JSON.stringify(frame));
-  const client = bridge.connect((event: HostEvent) => send(eventFrame(event)));
+  const client = bridge.connect((event: HostEvent) => {
+    if (event.type === 'sessions' && transport.backlog() > STATS_SKIP_BACKLOG_BYTES) return;
+    send(eventFrame(event));
+  });
   const dispatch = createDispatch(bridge, client.id);
   const refuse = (error: ErrorPayload) => reply({ kind: 'error', error });
 

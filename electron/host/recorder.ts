@@ -14,6 +14,7 @@ import path from 'node:path';
 import { LingerError } from '../contract';
 import { castHeader } from './export';
 import { reportFailure } from './log';
+import { PRIVATE_DIR_MODE, makeDirs } from './startup';
 import type { OutputRecorder } from './session';
 
 /**
@@ -132,14 +133,14 @@ export class Recorder implements OutputRecorder {
 export function recordingsDir(dataDir: string, pid: number = process.pid): string {
   const root = path.join(dataDir, RECORDINGS_DIR);
   try {
-    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
-    fs.chmodSync(root, 0o700);
+    makeDirs(root);
+    fs.chmodSync(root, PRIVATE_DIR_MODE);
     for (const entry of fs.readdirSync(root)) {
       const owner = Number(entry);
       if (Number.isInteger(owner) && owner !== pid && !processExists(owner)) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
     }
     const dir = path.join(root, String(pid));
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir);
     return dir;
   } catch (err) {
     throw new LingerError('SAVE_FAILED', `Could not prepare ${root} for recordings: ${(err as Error).message}. Check the data folder's permissions.`);

@@ -37,10 +37,11 @@ export function prepareDataDir(dir: string): void {
 }
 
 /**
- * `mkdir -p`, owner-only. Not `fs.mkdirSync(…, {recursive: true})`: on Node 20 that never returns
- * for a folder that cannot be made under an existing one (LINGER_DATA_DIR=/proc/x spins forever).
+ * `mkdir -p`, owner-only, for every folder Linger makes. Not `fs.mkdirSync(…, {recursive: true})`:
+ * on Node 20 that never returns for a folder that cannot be made under an existing one
+ * (LINGER_DATA_DIR=/proc/x spun forever).
  */
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string): void {
   const missing: string[] = [];
   for (let current = path.resolve(dir); !fs.existsSync(current); current = path.dirname(current)) {
     missing.unshift(current);

@@ -105,8 +105,12 @@ async function listen(bridge: PtyBridge, socket: string): Promise<LocalListener>
 
 function serveConnection(bridge: PtyBridge, conn: net.Socket): void {
   const lines = new LineSplitter(MAX_WS_FRAME_BYTES);
-  const connection = serveFrames(bridge, (text) => {
-    if (conn.writable) conn.write(`${text}\n`);
+  const connection = serveFrames(bridge, {
+    send: (text) => {
+      if (conn.writable) conn.write(`${text}\n`);
+    },
+    backlog: () => conn.writableLength,
+    drop: () => conn.destroy(),
   });
   let broken = false;
   conn.on('data', (chunk: Buffer) => {

@@ -13,14 +13,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LOCAL_SOCKET_NAME } from '../contract';
+import { makeDirs } from '../host/startup';
 
 export interface SocketEnv {
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
 }
 
-/** Only the owner may read, write or enter it. */
-const PRIVATE_DIR_MODE = 0o700;
+/** Any of these on the folder lets other users in; tmux refuses such a folder too. */
 const GROUP_OTHER_BITS = 0o077;
 
 export function socketPath({ env = process.env, platform = process.platform }: SocketEnv = {}): string {
@@ -47,7 +47,7 @@ export class UnsafeSocketDirError extends Error {
 export function checkSocketDir(socket: string, create: boolean): boolean {
   if (isPipePath(socket)) return true;
   const dir = path.dirname(socket);
-  if (create) fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  if (create) makeDirs(dir);
   let stat: fs.Stats;
   try {
     stat = fs.lstatSync(dir);

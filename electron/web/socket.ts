@@ -7,8 +7,12 @@ import type { PtyBridge } from '../host/bridge';
 import { serveFrames } from '../host/frames';
 
 export function serveSocket(bridge: PtyBridge, socket: WebSocket): void {
-  const connection = serveFrames(bridge, (text) => {
-    if (socket.readyState === socket.OPEN) socket.send(text);
+  const connection = serveFrames(bridge, {
+    send: (text) => {
+      if (socket.readyState === socket.OPEN) socket.send(text);
+    },
+    backlog: () => socket.bufferedAmount,
+    drop: () => socket.terminate(),
   });
   socket.on('message', (raw: RawData, isBinary: boolean) => {
     if (isBinary) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../electron/contract';
-import { detachHint, emptyStateSentence, eventViews, formatDuration, rowView, sessionRows, summaryItems } from '../stats-view';
+import { detachHint, emptyStateSentence, eventViews, formatDuration, mergeEvents, rowView, sessionRows, summaryItems } from '../stats-view';
 import { row, stats } from './fixtures';
 
 const none = new Set<string>();
@@ -124,5 +124,23 @@ describe('the activity list', () => {
       ['bell', ''],
       ['command finished', 'code 1 after 0:11'],
     ]);
+  });
+});
+
+describe('mergeEvents', () => {
+  const event = (ts: string, session_id: string): LedgerEvent => ({ ts, type: 'pty_session_started', session_id, data: {} });
+  const a = event('2026-01-01T00:00:01.000Z', 'a');
+  const b = event('2026-01-01T00:00:02.000Z', 'b');
+  const c = event('2026-01-01T00:00:03.000Z', 'c');
+
+  it('a fetch and the pushes that raced it: each event once, in time order', () => {
+    expect(mergeEvents([c], [a, b, c], 10)).toEqual([a, b, c]);
+    expect(mergeEvents([a, b], [b, c], 10)).toEqual([a, b, c]);
+  });
+
+  it('keeps the newest `limit`, and returns the same list when nothing is new', () => {
+    expect(mergeEvents([a, b], [c], 2)).toEqual([b, c]);
+    const known = [a, b];
+    expect(mergeEvents(known, [a], 10)).toBe(known);
   });
 });

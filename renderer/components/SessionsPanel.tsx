@@ -4,10 +4,9 @@
  * detached one the last lines of its screen — with Open / Keep / Notify / Stop; the seed's
  * summary counts; recent ledger events.
  */
-import { useCallback, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import type { ExportFormat } from '../../electron/contract';
 import type { Alert } from '../attention';
-import { EVENTS_POLL_MS } from '../controller';
 import { SHORTCUT_HINTS } from '../shortcuts';
 import { emptyStateSentence, eventViews, sessionRows, summaryItems, type RowView } from '../stats-view';
 import { useAppState, useController } from './context';
@@ -29,13 +28,6 @@ export function SessionsPanel() {
   const openIds = useMemo(() => new Set(tabs.map((t) => t.sessionId)), [tabs]);
   const rows = useMemo(() => sessionRows(stats, openIds), [stats, openIds]);
   const activity = useMemo(() => eventViews(events), [events]);
-
-  // The host pushes stats, not ledger events: poll while the panel is open.
-  useEffect(() => {
-    void controller.refreshEvents();
-    const timer = setInterval(() => void controller.refreshEvents(), EVENTS_POLL_MS);
-    return () => clearInterval(timer);
-  }, [controller]);
 
   return (
     <aside className="sessions-panel" data-testid="sessions-panel" aria-label="Sessions">
@@ -181,52 +173,33 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
         )}
       </dl>
       <div className="row-actions">
-        <button
-          type="button"
-          className="button"
-          data-testid="session-open"
+        <CardButton
+          testId="session-open"
+          label={row.open ? 'Show' : 'Open'}
           title={row.open ? 'Show its tab' : 'Attach it in a new tab, screen as it was'}
           onClick={() => controller.openSession(row.sessionId)}
-        >
-          {row.open ? 'Show' : 'Open'}
-        </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="session-keep"
-          aria-pressed={row.kept}
+        />
+        <CardButton
+          testId="session-keep"
+          label={row.kept ? 'Unkeep' : 'Keep'}
+          pressed={row.kept}
           disabled={row.state === 'exited'}
           title={row.kept ? 'Let it expire again when left detached' : 'Never expire while it runs'}
           onClick={() => void controller.setKept(row.sessionId, !row.kept)}
-        >
-          {row.kept ? 'Unkeep' : 'Keep'}
-        </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="session-record"
-          aria-pressed={row.recording}
+        />
+        <CardButton
+          testId="session-record"
+          label={row.recording ? 'Stop rec' : 'Record'}
+          pressed={row.recording}
           disabled={row.state === 'exited' && !row.recording}
           title={row.recording ? 'Stop recording; what was recorded is kept for Export until the session ends' : 'Record its output from now on, for an asciicast export'}
           onClick={() => void controller.setRecording(row.sessionId, !row.recording)}
-        >
-          {row.recording ? 'Stop rec' : 'Record'}
-        </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="session-export"
-          aria-haspopup="menu"
-          title="Save its scrollback and screen (or its recording) as a file"
-          onClick={openExportMenu}
-        >
-          Export
-        </button>
-        <button
-          type="button"
-          className="button"
-          data-testid="session-notify"
-          aria-pressed={row.notify}
+        />
+        <CardButton testId="session-export" label="Export" menu title="Save its scrollback and screen (or its recording) as a file" onClick={openExportMenu} />
+        <CardButton
+          testId="session-notify"
+          label={row.notify ? 'Notify' : 'Muted'}
+          pressed={row.notify}
           disabled={row.state === 'exited'}
           title={
             row.notify
@@ -234,18 +207,8 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
               : 'Notify when a long command finishes or the bell rings while you are not looking'
           }
           onClick={() => void controller.setNotify(row.sessionId, !row.notify)}
-        >
-          {row.notify ? 'Notify' : 'Muted'}
-        </button>
-        <button
-          type="button"
-          className="button danger"
-          data-testid="session-stop"
-          title="End the process now"
-          onClick={() => void controller.stopSession(row.sessionId)}
-        >
-          Stop
-        </button>
+        />
+        <CardButton testId="session-stop" label="Stop" danger title="End the process now" onClick={() => void controller.stopSession(row.sessionId)} />
       </div>
       {exportMenu && (
         <Menu
@@ -262,5 +225,32 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
         />
       )}
     </li>
+  );
+}
+
+/** One of a card's actions; `pressed` makes it a toggle, `menu` says it opens one. */
+function CardButton(props: {
+  testId: string;
+  label: string;
+  title: string;
+  onClick: (event: MouseEvent<HTMLButtonElement>) => void;
+  pressed?: boolean;
+  disabled?: boolean;
+  danger?: boolean;
+  menu?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      className={props.danger ? 'button danger' : 'button'}
+      data-testid={props.testId}
+      aria-pressed={props.pressed}
+      aria-haspopup={props.menu ? 'menu' : undefined}
+      disabled={props.disabled}
+      title={props.title}
+      onClick={props.onClick}
+    >
+      {props.label}
+    </button>
   );
 }

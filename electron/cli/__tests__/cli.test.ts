@@ -230,6 +230,13 @@ describe('attach', () => {
     }
   });
 
+  test('new --attach from a script (no terminal) exits 1 and starts nothing', async () => {
+    const run = await linger(['new', '--attach', '--', 'bash', '--noprofile', '--norc']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/attach needs a terminal/);
+    expect(harness.bridge.stats().total_sessions).toBe(0);
+  });
+
   test('new --attach starts a session at this window\'s size and attaches to it', async () => {
     const window = terminalWindow(process.execPath, [cli, 'new', '--attach', '--', 'bash', '--noprofile', '--norc'], 90, 20);
     try {

@@ -155,3 +155,24 @@ test('a dropped connection detaches its views', async () => {
   conn.destroy();
   await waitFor('detached', () => harness.bridge.stats().sessions[0].state === 'detached');
 });
+
+test('a client that stops reading does not make the host queue stats for it without end', async () => {
+  const socket = path.join(tempDir('linger-sock-'), 'slow.sock');
+  expect(await listen({ LINGER_SOCKET: socket })).not.toBeNull();
+  for (let i = 0; i < 5; i++) harness.bridge.start({ command: 'bash', args: ['--noprofile', '--norc'], cols: 80, rows: 24 });
+  const { conn, frames } = await connect(socket);
+  // Like `linger logs -f` suspended with Ctrl+Z: connected, reading nothing.
+  conn.pause();
+  const PUSHES = 5000;
+  for (let i = 0; i < PUSHES; i++) await harness.bridge.tick();
+  conn.resume();
+  await new Promise((r) => setTimeout(r, 500));
+  const pushes = frames.filter((f) => f.kind === 'event' && f.event.type === 'sessions').length;
+  expect(pushes).toBeGreaterThan(0);
+  expect(pushes).toBeLessThan(PUSHES / 5);
+});
+
+test('a socket folder that cannot be made is reported, and the app goes on without a socket (no hang)', async () => {
+  expect(await listen({ LINGER_SOCKET: '/proc/linger-test/s.sock' })).toBeNull();
+  expect(logs.join('\n')).toMatch(/cannot reach this app: .*ENOENT/);
+});
