@@ -47,7 +47,9 @@ export class ProcessFacts {
     this.commandPid ??= firstChild(this.wrapperPid);
     const command = this.commandPid;
     // Until the wrapper has started the command there is nothing to cache: ask again next time.
-    if (command === null) return NOTHING;
+    // Between its fork and its exec the child is still a copy of the wrapper (same argv), which
+    // would show the wrapper's `sh` as the foreground program for a second.
+    if (command === null || readText(`/proc/${command}/cmdline`) === readText(`/proc/${this.wrapperPid}/cmdline`)) return NOTHING;
     this.readAt = now;
     this.readWithCwd = withCwd;
     const group = foregroundGroup(this.wrapperPid);
