@@ -37,6 +37,11 @@ export const MAX_EVENTS_LIMIT = 1000;
 export const EXPORT_FORMATS = ['text', 'ansi', 'asciicast'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** Tabs one `saveLayout` may list: far past any window a person uses, and a bound on what is saved. */
+export const MAX_LAYOUT_TABS = 500;
+/** Longest tab name kept in the layout (a rename is one short line). */
+export const MAX_TAB_NAME_CHARS = 256;
+
 // ---------------------------------------------------------------------------------------------
 // Errors
 
@@ -58,6 +63,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'SHUTTING_DOWN',
   'SAVE_FAILED',
+  'NOT_RESTORED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -151,6 +157,27 @@ export const requestSchemas = {
   record: z.object({ sessionId, on: z.boolean() }).strict(),
   /** The session's screen as a file. Counts as activity, like `read`. */
   export: z.object({ sessionId, format: z.enum(EXPORT_FORMATS).default('text') }).strict(),
+  /**
+   * Runs again, in the same session, the command of a session restored after a restart without
+   * its process (`screen_only`: a tool is never re-run silently). Its old screen stays above.
+   */
+  rerun: z.object({ sessionId }).strict(),
+  /**
+   * This window's tabs in order (with their names) and the active one. The host saves it with
+   * the sessions, so a restarted app, or a browser with no tabs of its own, reopens them.
+   */
+  saveLayout: z
+    .object({
+      tabs: z
+        .array(z.object({ sessionId, name: z.string().min(1).max(MAX_TAB_NAME_CHARS).nullable() }).strict())
+        .max(MAX_LAYOUT_TABS),
+      activeId: sessionId.nullable(),
+    })
+    .strict(),
+  /** What the host restored at start: the tab layout last saved, and what went wrong, if anything. */
+  restored: z.object({}).strict(),
+  /** Ends every session and forgets the saved ones: nothing comes back on the next start. */
+  discard: z.object({}).strict(),
 } as const;
 
 export type RequestName = keyof typeof requestSchemas;
@@ -224,6 +251,16 @@ export interface SessionRow {
   preview: string | null;
   /** Whether a long command finishing or a bell notifies. */
   notify: boolean;
+  /**
+   * Unix ms of the saved screen this session was revived from after the app restarted (its old
+   * screen is above a dated line); null for a session started in this run.
+   */
+  restored_from: number | null;
+  /**
+   * Revived without its process (a tool, not a shell, is never re-run silently): the old screen
+   * only, `state` is `exited`, `pid` 0, until `rerun` starts the command again.
+   */
+  screen_only: boolean;
 }
 
 export interface Stats {
@@ -271,6 +308,8 @@ export const LEDGER_EVENT_TYPES = [
   /** A command that ran at least the notify threshold finished: `{exit_code, duration_ms}`. */
   'pty_command_finished',
   'pty_bell',
+  /** A saved session came back after a restart, with the same id: `{screen_only, pid, cwd, …}`. */
+  'pty_session_revived',
 ] as const;
 export type LedgerEventType = (typeof LEDGER_EVENT_TYPES)[number];
 
@@ -283,6 +322,22 @@ export interface ExportResult {
   content: string;
   filename: string;
   mime: string;
+}
+
+/** A window's tabs, as `saveLayout` sends them and `restored` returns them. */
+export type Layout = ParsedParams<'saveLayout'>;
+
+/** Something the user should hear about the saved sessions, once (one toast per id). */
+export interface StateNotice {
+  id: string;
+  message: string;
+}
+
+export interface RestoreInfo {
+  /** The last tab layout saved (this run's, else the one restored at start); null when none. */
+  layout: Layout | null;
+  /** Problems found restoring at start (an unreadable state file set aside); empty when none. */
+  notices: StateNotice[];
 }
 
 export interface ResponseMap {
@@ -300,6 +355,10 @@ export interface ResponseMap {
   events: LedgerEvent[];
   record: SessionRow;
   export: ExportResult;
+  rerun: SessionRow;
+  saveLayout: null;
+  restored: RestoreInfo;
+  discard: null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,6 +411,11 @@ export interface LingerApi {
    * `export` result instead). Resolves with where it was saved, or null if the user cancelled.
    */
   saveExport?(sessionId: string, format: ExportFormat): Promise<SavedExport | null>;
+  /**
+   * The desktop app's "Quit and Discard Sessions": quits, ending every session, and saves none
+   * for the next start (Electron only; browser mode sends `discard`, and its server keeps running).
+   */
+  quitAndDiscard?(): void;
 }
 
 export interface SavedExport {
@@ -390,6 +454,8 @@ export const IPC_CHANNELS = {
   notify: 'linger:notify',
   /** Main → renderer: the session id of a clicked notification. */
   notificationClick: 'linger:notification-click',
+  /** Renderer → main: quit without saving the sessions for the next start. */
+  quitAndDiscard: 'linger:quit-and-discard',
 } as const;
 
 /**

@@ -73,5 +73,8 @@ export function createLingerApi(ipc: IpcRendererLike): Required<LingerApi> {
       ipc.send(IPC_CHANNELS.notify, notice);
     },
     onNotificationClick: (listener: (sessionId: string) => void) => subscribe(IPC_CHANNELS.notificationClick, listener),
+    quitAndDiscard() {
+      ipc.send(IPC_CHANNELS.quitAndDiscard);
+    },
   };
 }

@@ -43,6 +43,10 @@ export interface RowView {
   recording: boolean;
   /** This window has a tab on it. */
   open: boolean;
+  /** Restored after a restart without its program: it offers Run again. */
+  screenOnly: boolean;
+  /** When the screen it was restored from was saved (local time), for a restored session; else null. */
+  restoredFrom: string | null;
 }
 
 export interface LastCommandView {
@@ -69,7 +73,7 @@ export function rowView(row: SessionRow, openIds: ReadonlySet<string>): RowView 
     preview: row.preview,
     notify: row.notify,
     state: row.state,
-    stateLabel: row.state,
+    stateLabel: row.screen_only ? 'restored' : row.state,
     age: formatDuration(row.age_seconds),
     idle: formatDuration(row.idle_seconds),
     expires,
@@ -80,6 +84,8 @@ export function rowView(row: SessionRow, openIds: ReadonlySet<string>): RowView 
     kept: row.kept,
     recording: row.recording,
     open: openIds.has(row.session_id),
+    screenOnly: row.screen_only,
+    restoredFrom: row.restored_from === null ? null : new Date(row.restored_from).toLocaleString(),
   };
 }
 
@@ -109,6 +115,7 @@ function expiresLabel(row: SessionRow): { expires: string; hint: string } {
 }
 
 function exitLabel(row: SessionRow): string {
+  if (row.screen_only) return 'not run again';
   if (row.exit_code === null && row.exit_signal !== null) return `signal ${row.exit_signal}`;
   return `code ${row.exit_code ?? 0}`;
 }
@@ -164,6 +171,7 @@ const EVENT_LABELS: Record<LedgerEvent['type'], string> = {
   ledger_events_dropped: 'ledger events dropped',
   pty_command_finished: 'command finished',
   pty_bell: 'bell',
+  pty_session_revived: 'restored',
 };
 
 const eventKey = (e: LedgerEvent) => `${e.ts}\n${e.type}\n${e.session_id ?? ''}\n${JSON.stringify(e.data)}`;
@@ -198,7 +206,7 @@ function eventDetail(e: LedgerEvent): string {
   const d = e.data;
   switch (e.type) {
     case 'pty_session_started':
-      return typeof d.command === 'string' ? d.command : '';
+      return typeof d.command === 'string' ? `${d.command}${d.rerun === true ? ' (run again)' : ''}` : '';
     case 'pty_session_exited':
       return d.exit_code === null || d.exit_code === undefined ? `signal ${String(d.signal)}` : `code ${String(d.exit_code)}`;
     case 'pty_session_cleaned':
@@ -206,11 +214,13 @@ function eventDetail(e: LedgerEvent): string {
     case 'pty_session_detached':
       return d.reason === 'disconnected' ? 'window disconnected' : '';
     case 'pty_session_stopped':
-      return d.reason === 'shutdown' ? 'on quit' : '';
+      return d.reason === 'shutdown' ? 'on quit' : d.reason === 'discard' ? 'discarded' : '';
     case 'pty_command_finished': {
       const code = d.exit_code === null || d.exit_code === undefined ? 'no status' : `code ${String(d.exit_code)}`;
       return typeof d.duration_ms === 'number' ? `${code} after ${formatDuration(d.duration_ms / 1000)}` : code;
     }
+    case 'pty_session_revived':
+      return d.screen_only === true ? 'screen only' : typeof d.cwd === 'string' ? d.cwd : '';
     default:
       return '';
   }

@@ -20,8 +20,8 @@ beforeEach(() => {
 
 afterEach(() => stage.close());
 
-test('exposes exactly the contract: request, onEvent, ack, onMenuCommand, saveExport, notifications — all functions', () => {
-  expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'onNotificationClick', 'request', 'saveExport', 'showNotification']);
+test('exposes exactly the contract: request, onEvent, ack, onMenuCommand, saveExport, notifications, quitAndDiscard — all functions', () => {
+  expect(Object.keys(linger).sort()).toEqual(['ack', 'onEvent', 'onMenuCommand', 'onNotificationClick', 'quitAndDiscard', 'request', 'saveExport', 'showNotification']);
   for (const value of Object.values(linger)) expect(typeof value).toBe('function');
 });
 
@@ -63,7 +63,7 @@ test('onEvent hands the listener the event only, and its disposer unsubscribes',
   expect(calls.length).toBe(count);
 });
 
-test('ack goes to the ack channel; menu commands reach onMenuCommand until unsubscribed', () => {
+test('ack goes to the ack channel; menu commands reach onMenuCommand until unsubscribed; quitAndDiscard asks main', () => {
   const acks: unknown[][] = [];
   const ipcMainSide = (_event: unknown, ...args: unknown[]) => acks.push(args);
   // Listen beside the real handler: what the page sent, as sent.
@@ -77,6 +77,11 @@ test('ack goes to the ack channel; menu commands reach onMenuCommand until unsub
   off();
   page.send(IPC_CHANNELS.menu, 'close-tab');
   expect(commands).toEqual(['new-tab']);
+
+  let discards = 0;
+  stage.ipcMain.on(IPC_CHANNELS.quitAndDiscard, () => discards++);
+  linger.quitAndDiscard();
+  expect(discards).toBe(1);
 });
 
 test('a notification the page asks for is shown by the main process; clicking it brings the window forward and names the session', async () => {

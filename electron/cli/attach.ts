@@ -6,6 +6,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { HostEvent } from '../contract';
+import { PROGRAM_MODES_OFF } from '../host/terminal-modes';
 import type { LocalClient } from './client';
 import { shortId } from './format';
 
@@ -19,27 +20,10 @@ export const EXIT_FAILED = 1;
 export const EXIT_APP_GONE = 2;
 
 /**
- * What the session's programs may have left on in this terminal, turned off again. `?1047l`
- * leaves the alternate screen without `?1049l`'s cursor restore, which in a terminal never
- * switched would jump to a stale position; the cursor then goes to the last row, so what
- * follows starts below the session's screen.
+ * What the session's programs may have left on in this terminal, turned off again; the cursor
+ * then goes to the last row, so what follows starts below the session's screen.
  */
-export const RESTORE_TERMINAL = [
-  '\x1b[?1047l', // normal screen
-  '\x1b[r', // whole-screen scroll region
-  '\x1b[?6l', // origin mode off
-  '\x1b[?7h', // autowrap on
-  '\x1b[4l', // replace, not insert
-  '\x1b[?25h', // cursor visible
-  '\x1b[0 q', // default cursor shape
-  '\x1b[?2004l', // bracketed paste off
-  '\x1b[?9l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l', // mouse reporting off
-  '\x1b[?1004l', // focus reporting off
-  '\x1b[?1l\x1b>', // normal cursor keys and keypad
-  '\x1b(B', // ASCII character set
-  '\x1b[0m', // default attributes
-  '\x1b[999;1H', // the last row
-].join('');
+export const RESTORE_TERMINAL = `${PROGRAM_MODES_OFF}\x1b[999;1H`;
 
 /** Clears this terminal before the snapshot redraws the session in it. */
 const RESET_TERMINAL = '\x1bc';

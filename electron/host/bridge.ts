@@ -14,10 +14,13 @@ import {
   type AttentionReason,
   type CommandSummary,
   type HostEvent,
+  type Layout,
   type LedgerEvent,
   type ParsedParams,
   type ProfileInfo,
+  type RestoreInfo,
   type SessionRow,
+  type StateNotice,
   type Stats,
 } from '../contract';
 import { isLongCommand, noticeAllowed } from './attention';
@@ -27,10 +30,12 @@ import type { Ledger } from './ledger';
 import type { SessionWatch } from './guardian';
 import { reportFailure } from './log';
 import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifecycle';
-import { assertCwd, describeProfiles, findProfile, resolveCommand, type Profile } from './profiles';
+import type { SavedScreen } from './mirror';
+import { assertCwd, describeProfiles, findProfile, isInteractiveShell, resolveCommand, type Profile } from './profiles';
 import { sessionMembers } from './process-tree';
 import { Recorder, recordingsDir } from './recorder';
-import { PtySession, unknownSession, type ViewSink } from './session';
+import { PtySession, unknownSession, type SessionHooks, type SessionSpec, type ViewSink } from './session';
+import type { SessionRecord } from './state-store';
 
 /** Views get stats this often, so age/idle/expires tick once a second; quiet mirrors hibernate on the same beat. */
 export const TICK_INTERVAL_MS = 1000;
@@ -57,7 +62,10 @@ export interface BridgeOptions {
   shellScripts?: string;
 }
 
-export type StopReason = 'user' | 'shutdown';
+export type StopReason = 'user' | 'shutdown' | 'discard';
+
+/** Why a session left the registry: the state writer deletes the saved screen of all but `shutdown`. */
+export type RemovalReason = 'stopped' | 'stale' | 'shutdown';
 
 export class PtyBridge {
   readonly config: HostConfig;
@@ -79,6 +87,13 @@ export class PtyBridge {
   private attachCounter = 0;
   private sweeping = false;
   private shuttingDown = false;
+  /** Quitting with the sessions saved for the next start: views are not told they ended. */
+  private restoring = false;
+  private readonly removedListeners = new Set<(sessionId: string, reason: RemovalReason) => void>();
+  /** The tab layout a window last sent (or the one restored at start). */
+  private layout: Layout | null = null;
+  /** What restoring at start found wrong, for every window that asks. */
+  private readonly notices: StateNotice[] = [];
   /** Each recorded session's recording, kept after recording stops until the session ends. */
   private readonly recordings = new Map<string, Recorder>();
   /** Made on the first recording (recorder.ts). */
@@ -103,7 +118,8 @@ export class PtyBridge {
     const profile = findProfile(this.profiles, params.profile ?? DEFAULT_PROFILE);
     const command = params.command ?? profile.command;
     const args = params.command ? (params.args ?? []) : [...profile.args, ...(params.args ?? [])];
-    const env = this.sessionEnv({ ...profile.env, ...params.env });
+    const extraEnv = params.env ?? {};
+    const env = this.sessionEnv({ ...profile.env, ...extraEnv });
     const executable = resolveCommand(command, env.PATH);
     if (!executable) {
       throw new LingerError(
@@ -127,22 +143,13 @@ export class PtyBridge {
           args,
           cwd,
           env,
+          extraEnv,
           cols: params.cols,
           rows: params.rows,
           scrollback: this.config.scrollback,
           shellScripts: this.config.shellIntegration && profile.shellIntegration !== false ? this.shellScripts : null,
         },
-        {
-          now: this.now,
-          row: (s) => toRow(s.facts(), this.now(), this.config.sessionTtlSeconds),
-          changed: () => this.scheduleChange(),
-          exited: (s) => this.onExited(s),
-          closed: (s) => this.onClosed(s),
-          commandFinished: (s, command) => {
-            if (isLongCommand(command, this.config.notifyAfterSeconds)) this.onAttention(s, 'command', command);
-          },
-          bell: (s) => this.onAttention(s, 'bell', null),
-        },
+        this.sessionHooks(),
       );
     } catch (err) {
       throw new LingerError('SPAWN_FAILED', `Could not start "${command}": ${(err as Error).message}. Check the command and try again.`);
@@ -168,6 +175,145 @@ export class PtyBridge {
     });
     this.scheduleChange();
     return this.row(session);
+  }
+
+  /**
+   * Brings back a session the last app saved (state.ts), with the same id: its old screen, a dim
+   * dated line, then — for a shell that was running — a new shell in the folder it was in. Any
+   * other command (a tool, a program that had exited, one no longer found) comes back
+   * screen-only: it is never re-run without the user asking (`rerun`). At start, before any
+   * client connects. Its TTL counts from now.
+   */
+  revive(record: SessionRecord, screen: SavedScreen, savedAt: number): SessionRow {
+    if (this.sessions.has(record.id)) return this.row(this.sessions.get(record.id)!);
+    const profile = this.profiles.find((p) => p.name === record.profile);
+    const env = this.sessionEnv({ ...profile?.env, ...record.env });
+    const executable = resolveCommand(record.command, env.PATH);
+    const home = env.HOME ?? os.homedir();
+    const cwd = [record.cwd, profile?.cwd, home].find((dir) => dir !== undefined && isFolder(dir)) ?? '/';
+    const spec: SessionSpec = {
+      id: record.id,
+      profile: record.profile,
+      title: profile?.label ?? record.command,
+      command: record.command,
+      executable: executable ?? record.command,
+      args: record.args,
+      cwd,
+      env,
+      extraEnv: record.env,
+      cols: screen.cols,
+      rows: screen.rows,
+      scrollback: this.config.scrollback,
+      shellScripts: this.config.shellIntegration && profile?.shellIntegration !== false ? this.shellScripts : null,
+    };
+    const relaunch = !record.exited && executable !== null && isInteractiveShell(record.command, record.args);
+    const moved = relaunch && cwd !== record.cwd ? `; ${record.cwd} is gone, so it starts in ${cwd}` : '';
+    const session = new PtySession(spec, this.sessionHooks(), {
+      screen: screen.data,
+      line: `${restoredLine(savedAt)}${moved}`,
+      createdAt: record.created_at,
+      savedAt,
+      title: record.title,
+      kept: record.kept,
+    });
+    this.sessions.set(record.id, session);
+    if (relaunch) {
+      try {
+        session.launch();
+        this.watch?.watch(session.pid);
+      } catch (err) {
+        reportFailure(`restarting the shell of session ${record.id} (it stays screen-only)`)(err);
+      }
+    }
+    this.ledger.append('pty_session_revived', record.id, {
+      profile: record.profile,
+      command: record.command,
+      args: record.args,
+      cwd,
+      pid: session.screenOnly ? null : session.pid,
+      screen_only: session.screenOnly,
+      restored_from: savedAt,
+    });
+    this.scheduleChange();
+    return this.row(session);
+  }
+
+  /** Starts the command of a session revived screen-only, in that session: same id, old screen above. */
+  rerun(sessionId: string): SessionRow {
+    if (this.shuttingDown) throw new LingerError('SHUTTING_DOWN', 'Linger is shutting down. Run it again after it restarts.');
+    const session = this.get(sessionId);
+    if (!session.screenOnly) {
+      throw new LingerError(
+        'NOT_RESTORED',
+        `Session ${sessionId} was not restored without its process, so there is nothing to run again. Start a new session instead.`,
+      );
+    }
+    const { command, args, cwd, env } = session.spec;
+    const executable = resolveCommand(command, env.PATH);
+    if (!executable) throw new LingerError('COMMAND_NOT_FOUND', `"${command}" was not found on PATH. Install it, or give its full path, and run it again.`);
+    session.touch();
+    try {
+      session.launch(executable);
+    } catch (err) {
+      throw new LingerError('SPAWN_FAILED', `Could not start "${command}": ${(err as Error).message}. Check the command and try again.`);
+    }
+    this.watch?.watch(session.pid);
+    this.ledger.append('pty_session_started', sessionId, { profile: session.spec.profile, command, args, cwd, pid: session.pid, cols: session.cols, rows: session.rows, rerun: true });
+    this.scheduleChange();
+    return this.row(session);
+  }
+
+  /** A window's tabs, kept for the next start; ids of sessions that do not exist are dropped. */
+  saveLayout(layout: Layout): void {
+    const tabs = layout.tabs.filter((t) => this.sessions.has(t.sessionId));
+    const activeId = tabs.some((t) => t.sessionId === layout.activeId) ? layout.activeId : null;
+    this.layout = { tabs, activeId };
+  }
+
+  /** The layout to save now (state.ts). */
+  get currentLayout(): Layout | null {
+    return this.layout;
+  }
+
+  /** At start: the layout the last app saved, and what could not be restored. */
+  setRestored(layout: Layout | null, notices: StateNotice[]): void {
+    if (layout) this.saveLayout(layout);
+    this.notices.push(...notices);
+  }
+
+  restoreInfo(): RestoreInfo {
+    return { layout: this.layout, notices: [...this.notices] };
+  }
+
+  /** Ends every session and forgets the layout: with the state writer, nothing is left to restore. */
+  async discard(): Promise<void> {
+    this.layout = null;
+    await Promise.all([...this.sessions.keys()].map((id) => this.stop(id, 'discard').catch(() => undefined)));
+  }
+
+  /** Told whenever a session leaves the registry, and why; returns the disposer. */
+  onRemoved(listener: (sessionId: string, reason: RemovalReason) => void): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
+  }
+
+  /** Every session, in the order they were started (or revived): for the state writer. */
+  liveSessions(): PtySession[] {
+    return [...this.sessions.values()];
+  }
+
+  private sessionHooks(): SessionHooks {
+    return {
+      now: this.now,
+      row: (s) => toRow(s.facts(), this.now(), this.config.sessionTtlSeconds),
+      changed: () => this.scheduleChange(),
+      exited: (s) => this.onExited(s),
+      closed: (s) => this.onClosed(s),
+      commandFinished: (s, command) => {
+        if (isLongCommand(command, this.config.notifyAfterSeconds)) this.onAttention(s, 'command', command);
+      },
+      bell: (s) => this.onAttention(s, 'bell', null),
+    };
   }
 
   /**
@@ -291,7 +437,7 @@ export class PtyBridge {
   async stop(sessionId: string, reason: StopReason = 'user'): Promise<void> {
     const session = this.get(sessionId);
     const state = rowState(session);
-    const { escalated } = await this.end(session, reason === 'user' ? 'stopped' : 'shutdown');
+    const { escalated } = await this.end(session, reason === 'shutdown' ? 'shutdown' : 'stopped');
     this.ledger.append('pty_session_stopped', sessionId, { reason, state, killed: escalated });
   }
 
@@ -444,8 +590,9 @@ export class PtyBridge {
    * Quit: every session stopped (HUP, KILL after the grace period) — and every stop or sweep
    * already under way awaited, so no child outlives it and no ledger line is lost.
    */
-  async stopAll(): Promise<void> {
+  async stopAll({ restoring = false }: { restoring?: boolean } = {}): Promise<void> {
     this.shuttingDown = true;
+    this.restoring = restoring;
     await Promise.all([
       ...[...this.sessions.keys()].map((id) => this.stop(id, 'shutdown').catch(() => undefined)),
       ...this.ending.values(),
@@ -468,6 +615,7 @@ export class PtyBridge {
     if (this.changeScheduled) clearImmediate(this.changeScheduled);
     this.changeScheduled = null;
     this.statsListeners.clear();
+    this.removedListeners.clear();
     this.clients.clear();
   }
 
@@ -484,10 +632,12 @@ export class PtyBridge {
   }
 
   /** Out of the registry at once (views and stats see it gone); tracked until its processes are. */
-  private async end(session: PtySession, reason: 'stopped' | 'stale' | 'shutdown'): Promise<{ escalated: boolean }> {
+  private async end(session: PtySession, reason: RemovalReason): Promise<{ escalated: boolean }> {
     this.sessions.delete(session.id);
     for (const key of this.attachGenerations.keys()) if (key.endsWith(`\n${session.id}`)) this.attachGenerations.delete(key);
-    session.notifyRemoved(reason);
+    // Saved for the next start, it is not gone for its views: they re-attach when the app is back.
+    if (!(reason === 'shutdown' && this.restoring)) session.notifyRemoved(reason);
+    for (const listener of this.removedListeners) listener(session.id, reason);
     // Scrollback holds secrets: a recording goes with its session.
     this.recordings.get(session.id)?.remove();
     this.recordings.delete(session.id);
@@ -501,7 +651,7 @@ export class PtyBridge {
       return await ending;
     } finally {
       this.ending.delete(session);
-      this.watch?.release(session.pid);
+      if (!session.screenOnly) this.watch?.release(session.pid);
     }
   }
 
@@ -547,6 +697,23 @@ export class PtyBridge {
       env.LANG = process.platform === 'darwin' ? 'en_US.UTF-8' : 'C.UTF-8';
     }
     return env;
+  }
+}
+
+/** What a revived session's old screen ends with (dim): when it is from, and that its process is gone. */
+export function restoredLine(savedAt: number): string {
+  const d = new Date(savedAt);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const date = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  return `restored from ${date} — previous process ended`;
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    assertCwd(dir);
+    return true;
+  } catch {
+    return false;
   }
 }
 

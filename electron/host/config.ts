@@ -17,6 +17,8 @@ export interface HostConfig {
   shellIntegration: boolean;
   /** A command that ran at least this long notifies when it finishes. */
   notifyAfterSeconds: number;
+  /** Sessions are saved (state.ts) and come back after a restart or a crash; LINGER_RESTORE=0 turns it off. */
+  restore: boolean;
 }
 
 export const DEFAULT_CONFIG: Omit<HostConfig, 'dataDir'> = {
@@ -27,6 +29,7 @@ export const DEFAULT_CONFIG: Omit<HostConfig, 'dataDir'> = {
   shellIntegration: true,
   // Long enough that an `ls` or a quick build never notifies; short enough that a test run does.
   notifyAfterSeconds: 10,
+  restore: true,
 };
 
 /** Where the ledger goes when neither the caller nor LINGER_DATA_DIR says (plain Node). */
@@ -72,6 +75,7 @@ export function loadConfig(
     dataDir: env.LINGER_DATA_DIR || fallbackDataDir,
     shellIntegration: switchFromEnv(env, 'LINGER_SHELL_INTEGRATION', DEFAULT_CONFIG.shellIntegration),
     notifyAfterSeconds: numberFromEnv(env, 'LINGER_NOTIFY_AFTER_SECONDS', DEFAULT_CONFIG.notifyAfterSeconds, 0, 86_400),
+    restore: switchFromEnv(env, 'LINGER_RESTORE', DEFAULT_CONFIG.restore),
     ...overrides,
   };
 }

@@ -47,6 +47,10 @@ export function createDispatch(bridge: PtyBridge, clientId: string): Dispatch {
       const { sessionId, format } = parseParams('export', p);
       return bridge.export(sessionId, format);
     },
+    rerun: (p) => bridge.rerun(parseParams('rerun', p).sessionId),
+    saveLayout: (p) => (bridge.saveLayout(parseParams('saveLayout', p)), null),
+    restored: (p) => (parseParams('restored', p), bridge.restoreInfo()),
+    discard: async (p) => (parseParams('discard', p), await bridge.discard(), null),
   };
   return async (method, params) => {
     if (!isRequestName(method)) {

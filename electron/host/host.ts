@@ -1,6 +1,7 @@
 /**
- * The host as an app runs it: config, ledger, profiles, bridge and its loops, with one
- * shutdown path. Electron's main process and browser mode both start it this way.
+ * The host as an app runs it: config, ledger, profiles, bridge and its loops, the sessions saved
+ * by the last run revived, with one shutdown path. Electron's main process and browser mode both
+ * start it this way.
  */
 import { PtyBridge } from './bridge';
 import { loadConfig, type HostConfig } from './config';
@@ -9,6 +10,8 @@ import { Ledger } from './ledger';
 import { loadProfiles } from './profiles';
 import { installedScripts } from './shell-integration';
 import { prepareDataDir } from './startup';
+import { StateKeeper } from './state';
+import { StateStore } from './state-store';
 
 /** Beyond the kill grace, what shutdown allows for SIGKILL and the ledger before giving up waiting. */
 const SHUTDOWN_SLACK_MS = 2000;
@@ -17,8 +20,16 @@ export interface Host {
   config: HostConfig;
   ledger: Ledger;
   bridge: PtyBridge;
-  /** Stops every session (bounded), logs `app_stopping`, releases everything. Idempotent. */
-  shutdown(reason: string): Promise<void>;
+  /**
+   * Saves the sessions for the next start (unless `discard`, which deletes what was saved), then
+   * stops every session (bounded), logs `app_stopping`, releases everything. Idempotent.
+   */
+  shutdown(reason: string, options?: ShutdownOptions): Promise<void>;
+}
+
+export interface ShutdownOptions {
+  /** Quit and discard: nothing comes back on the next start. */
+  discard?: boolean;
 }
 
 export interface HostOptions {
@@ -39,19 +50,26 @@ export function createHost(options: HostOptions): Host {
   const ledger = new Ledger({ dir: config.dataDir });
   const guardian = new Guardian(config.killGraceMs);
   const bridge = new PtyBridge({ config, ledger, profiles, env, watch: guardian, shellScripts: installedScripts(options.shellScripts) });
-  const stopLoops = bridge.run();
+  const keeper = config.restore ? new StateKeeper({ bridge, store: new StateStore(config.dataDir) }) : null;
   ledger.append('app_started', undefined, { mode: options.mode, pid: process.pid, data_dir: config.dataDir });
+  // Each revived session logs `pty_session_revived` after `app_started`.
+  keeper?.restore();
+  const stopLoops = bridge.run();
+  const stopSaving = keeper?.run();
 
   let stopping: Promise<void> | null = null;
   // Each step runs whatever the one before it did: a failure must not leave sessions running.
-  const shutdown = (reason: string) =>
+  const shutdown = (reason: string, { discard = false }: ShutdownOptions = {}) =>
     (stopping ??= (async () => {
       try {
-        ledger.append('app_stopping', undefined, { reason, sessions: bridge.stats().total_sessions });
+        ledger.append('app_stopping', undefined, { reason, sessions: bridge.stats().total_sessions, discard });
         stopLoops();
+        stopSaving?.();
+        // Saved before anything is stopped, so the sessions are saved as they were.
+        const restoring = discard ? (await keeper?.discard(), false) : ((await keeper?.close()) ?? false);
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.killGraceMs + SHUTDOWN_SLACK_MS)));
-        await Promise.race([bridge.stopAll(), deadline]);
+        await Promise.race([bridge.stopAll({ restoring }), deadline]);
         clearTimeout(timer);
       } finally {
         bridge.killAllNow();

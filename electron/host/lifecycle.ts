@@ -36,10 +36,14 @@ export interface SessionFacts {
   lastCommand: CommandSummary | null;
   preview: string | null;
   notify: boolean;
+  /** Unix ms of the saved screen it was revived from; null when started in this run. */
+  restoredFrom: number | null;
+  /** Revived without its process, until it is run again. */
+  screenOnly: boolean;
 }
 
 /** What staleness depends on; a live session object satisfies it, so a sweep allocates nothing. */
-export type StalenessFacts = Pick<SessionFacts, 'processState' | 'attachedViews' | 'kept' | 'lastActivity'>;
+export type StalenessFacts = Pick<SessionFacts, 'processState' | 'attachedViews' | 'kept' | 'lastActivity' | 'screenOnly'>;
 
 export function rowState(facts: Pick<SessionFacts, 'processState' | 'attachedViews'>): SessionState {
   if (facts.processState === 'exited') return 'exited';
@@ -50,13 +54,16 @@ export function idleSeconds(facts: Pick<SessionFacts, 'lastActivity'>, now: numb
   return Math.max(0, (now - facts.lastActivity) / 1000);
 }
 
-/** Whether the session can expire at all right now (attached never; kept only while running). */
+/**
+ * Whether the session can expire at all right now: attached never; kept only while running —
+ * or while it waits, restored without its process, to be run again (the user kept it running).
+ */
 export function canExpire(facts: StalenessFacts): boolean {
   if (facts.attachedViews > 0) return false;
-  return !(facts.kept && facts.processState === 'running');
+  return !(facts.kept && (facts.processState === 'running' || facts.screenOnly));
 }
 
-/** Stale = detached ∧ idle > TTL ∧ ¬(kept ∧ running). */
+/** Stale = detached ∧ idle > TTL ∧ ¬(kept ∧ (running ∨ screen-only)). */
 export function isStale(facts: StalenessFacts, now: number, ttlSeconds: number): boolean {
   return canExpire(facts) && idleSeconds(facts, now) > ttlSeconds;
 }
@@ -118,6 +125,8 @@ export function toRow(facts: SessionFacts, now: number, ttlSeconds: number): Ses
     last_command: facts.lastCommand,
     preview: facts.preview,
     notify: facts.notify,
+    restored_from: facts.restoredFrom,
+    screen_only: facts.screenOnly,
   };
 }
 

@@ -50,9 +50,38 @@ function flatten(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
 
+/** A screen saved for a restart (state.ts): what a terminal of `cols`×`rows` replays to draw it. */
+export interface SavedScreen {
+  data: string;
+  cols: number;
+  rows: number;
+}
+
+/**
+ * Output kept after the last saved screen (see `savedScreen`): past this it is dropped and the
+ * next save serializes again, so neither memory nor a revival's replay grows without bound —
+ * the same bound, for the same reasons, as a hibernating mirror's pending output.
+ */
+export const SAVED_DELTA_MAX_CHARS = HIBERNATION_MAX_PENDING_CHARS;
+
+/**
+ * A saved screen larger than its cap is re-serialized with this share of the scrollback its
+ * size says would just fit: lines differ in size, so aiming a little under usually fits at once.
+ */
+const SHRINK_MARGIN = 0.9;
+
 interface Live {
   terminal: InstanceType<typeof Terminal>;
   serializer: InstanceType<typeof SerializeAddon>;
+}
+
+/** The screen last saved for a restart, and the output since: together they draw the screen now. */
+interface Saved {
+  base: string;
+  cols: number;
+  rows: number;
+  delta: string[];
+  chars: number;
 }
 
 interface Dormant {
@@ -72,21 +101,34 @@ interface Dormant {
 export class ScreenMirror {
   private live: Live | null = null;
   private dormant: Dormant | null = null;
+  private saved: Saved | null = null;
   private disposed = false;
   private writtenChars = 0;
   private parsedChars = 0;
   private width: number;
   private height: number;
 
+  /**
+   * `restored`: a screen saved before a restart, to start from. The mirror starts hibernating
+   * with it, so a revived session costs no parsing (and little memory) until someone looks.
+   */
   constructor(
     cols: number,
     rows: number,
     private readonly scrollback: number,
     private readonly onTitle: (title: string) => void,
+    restored: string | null = null,
   ) {
     this.width = cols;
     this.height = rows;
-    this.live = this.createTerminal(cols, rows);
+    if (restored === null) {
+      this.live = this.createTerminal(cols, rows);
+      return;
+    }
+    // Its preview read from the text, as a hibernating mirror reads output it has not parsed.
+    const preview = appendToPreview('', restored);
+    const beforeCursor = preview === null ? '' : `${preview}\n`;
+    this.dormant = { snapshot: flatten(restored), cols, rows, pending: '', preview, beforeCursor, previewWithPending: preview, previewPendingChars: 0 };
   }
 
   get cols(): number {
@@ -112,6 +154,7 @@ export class ScreenMirror {
       return;
     }
     this.writtenChars += data.length;
+    this.keepForSaving(data);
     this.liveTerminal().terminal.write(data, () => {
       this.parsedChars += data.length;
       parsed();
@@ -137,6 +180,8 @@ export class ScreenMirror {
     if (this.disposed) return;
     this.width = cols;
     this.height = rows;
+    // A replay cannot resize midway: the next save serializes at the new size.
+    this.saved = null;
     if (this.dormant) this.wake();
     const { terminal } = this.liveTerminal();
     terminal.write('', () => terminal.resize(cols, rows));
@@ -166,6 +211,48 @@ export class ScreenMirror {
     }
     const below = terminal.rows - 1 - terminal.buffer.active.cursorY;
     return `${screen}\x1b[0m${below > 0 ? `\x1b[${below}B` : ''}\r\n`;
+  }
+
+  /**
+   * The screen to save for a restart (state.ts), as attach would send it, in at most `maxBytes`
+   * of UTF-8: the oldest scrollback lines are dropped until it fits ('' if even the screen alone
+   * does not). Serializing costs ~5 ms for 1000 lines, so it is done as rarely as it can be: a
+   * screen saved before followed by the output since draws the screen as it is now (as waking a
+   * hibernated mirror replays its snapshot and pending output), so that is what is saved while
+   * it fits and the output since stays under SAVED_DELTA_MAX_CHARS.
+   */
+  async savedScreen(maxBytes: number): Promise<SavedScreen> {
+    const dormant = this.dormant;
+    const known = dormant ? { base: dormant.snapshot, delta: [dormant.pending], cols: dormant.cols, rows: dormant.rows } : this.saved;
+    if (known) {
+      const data = known.base + known.delta.join('');
+      if (Buffer.byteLength(data) <= maxBytes) return { data, cols: known.cols, rows: known.rows };
+    }
+    do await this.settled();
+    while (!this.isSettled);
+    if (this.disposed) return { data: '', cols: this.width, rows: this.height };
+    const { terminal, serializer } = this.liveTerminal();
+    let data = serializer.serialize({ scrollback: this.scrollback });
+    let bytes = Buffer.byteLength(data);
+    for (let lines = this.scrollback; bytes > maxBytes && lines > 0; ) {
+      lines = Math.min(lines - 1, Math.floor(((lines + terminal.rows) * maxBytes * SHRINK_MARGIN) / bytes) - terminal.rows);
+      lines = Math.max(0, lines);
+      data = serializer.serialize({ scrollback: lines });
+      bytes = Buffer.byteLength(data);
+    }
+    if (bytes > maxBytes) data = '';
+    // Serialized when everything written was parsed, so output from now on is what follows it.
+    this.saved = { base: flatten(data), cols: terminal.cols, rows: terminal.rows, delta: [], chars: 0 };
+    return { data, cols: terminal.cols, rows: terminal.rows };
+  }
+
+  private keepForSaving(data: string): void {
+    const saved = this.saved;
+    // settled() writes '' to wait its turn: nothing to keep.
+    if (!saved || data === '') return;
+    saved.chars += data.length;
+    if (saved.chars > SAVED_DELTA_MAX_CHARS) this.saved = null;
+    else saved.delta.push(data);
   }
 
   /**
@@ -225,6 +312,8 @@ export class ScreenMirror {
       previewWithPending: preview,
       previewPendingChars: 0,
     };
+    // The snapshot is a newer saved screen, and costs no more memory.
+    this.saved = null;
     terminal.dispose();
     this.live = null;
     return true;
@@ -236,6 +325,7 @@ export class ScreenMirror {
     this.live?.terminal.dispose();
     this.live = null;
     this.dormant = null;
+    this.saved = null;
   }
 
   private wake(): void {
@@ -243,6 +333,7 @@ export class ScreenMirror {
     this.dormant = null;
     this.live = this.createTerminal(cols, rows);
     this.write(snapshot + pending, () => {});
+    if (pending.length <= SAVED_DELTA_MAX_CHARS) this.saved = { base: snapshot, cols, rows, delta: [pending], chars: pending.length };
   }
 
   private liveTerminal(): Live {

@@ -87,6 +87,20 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/** Interactive shells by program name: what a revived session may start again by itself. */
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'fish', 'dash', 'ksh', 'mksh', 'oksh', 'yash', 'ash', 'tcsh', 'csh', 'nu', 'elvish', 'xonsh', 'pwsh']);
+
+/**
+ * Whether `command args` is an interactive shell — a shell given options only (`bash -l`, `bash
+ * --norc`), not a script or `-c` — which a restart may run again with nothing lost but its old
+ * process. Anything else could act on the world (a build, a deploy, an agent), so it waits for
+ * the user to run it again.
+ */
+export function isInteractiveShell(command: string, args: readonly string[]): boolean {
+  const name = path.basename(command).replace(/\.exe$/i, '').replace(/^-/, '');
+  return SHELLS.has(name) && args.every((arg) => arg.startsWith('-') && !/^-[^-]*c/.test(arg));
+}
+
 export function assertCwd(cwd: string): string {
   let stat: fs.Stats;
   try {

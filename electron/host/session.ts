@@ -12,7 +12,7 @@ import { DataBatcher } from './batcher';
 import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
 import { FlowControl } from './flow';
 import type { SessionFacts } from './lifecycle';
-import { ScreenMirror } from './mirror';
+import { ScreenMirror, type SavedScreen } from './mirror';
 import { reportFailure } from './log';
 import { OscScanner } from './osc-scanner';
 import { ProcessFacts } from './process-facts';
@@ -20,6 +20,7 @@ import { killSessionNow, signalProcess, terminateSession } from './process-tree'
 import { PtyInput, type PtyMaster } from './pty-input';
 import { ShellFacts } from './shell-facts';
 import { withShellIntegration } from './shell-integration';
+import { retiredScreen } from './terminal-modes';
 
 /** The mirror acks like a view, so a detached flood is paced by the mirror's parsing. */
 const MIRROR_CONSUMER = 'mirror';
@@ -63,11 +64,28 @@ export interface SessionSpec {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** What its start request added to the environment: saved with it (state.ts), unlike the rest. */
+  extraEnv: Record<string, string>;
   cols: number;
   rows: number;
   scrollback: number;
   /** shell-scripts/ when this session may get shell integration; null when it is off. */
   shellScripts: string | null;
+}
+
+/** A session brought back after a restart (state.ts): its saved facts and screen. */
+export interface Revival {
+  /** Its screen as saved (mirror.ts `savedScreen`), at the spec's size. */
+  screen: string;
+  /** Shown dim below the old screen: when it is from, and that its process is gone. */
+  line: string;
+  /** When the session was first started (its age carries on). */
+  createdAt: number;
+  /** When its screen was saved. */
+  savedAt: number;
+  /** The title its program had set, kept while that program's screen is all there is. */
+  title: string;
+  kept: boolean;
 }
 
 export interface SessionHooks {
@@ -96,6 +114,8 @@ export class PtySession {
   /** The last notice this session gave, for the rate limit (attention.ts). */
   lastNotice: Notice | null = null;
   processState: 'running' | 'exited' = 'running';
+  /** When the screen it was revived from was saved; null for a session started in this run. */
+  readonly restoredFrom: number | null;
   exitCode: number | null = null;
   exitSignal: number | null = null;
   /** The title the program set (OSC 0/2), empty when none. */
@@ -103,16 +123,17 @@ export class PtySession {
   cols: number;
   rows: number;
 
-  private readonly pty: pty.IPty;
-  private readonly master: PtyMaster;
-  private readonly input: PtyInput;
+  /** Null until `launch`: a revived session shows its old screen before (or without) a process. */
+  private pty: pty.IPty | null = null;
+  private master: PtyMaster | null = null;
+  private input: PtyInput | null = null;
+  private scanner: ExitMarkerScanner | null = null;
+  private processFacts: ProcessFacts | null = null;
   private readonly mirror: ScreenMirror;
   private readonly batcher: DataBatcher;
   private readonly flow: FlowControl;
-  private readonly scanner: ExitMarkerScanner;
   private readonly oscScanner = new OscScanner();
-  private readonly shell: ShellFacts;
-  private readonly processFacts: ProcessFacts;
+  private shell = new ShellFacts('', THIS_HOST);
   /** The last cwd /proc gave, still shown once the process has exited. */
   private procCwd: string | null = null;
   private preview: string | null = null;
@@ -124,56 +145,112 @@ export class PtySession {
   private exiting = false;
   private resizing: NodeJS.Immediate | null = null;
   private lastOutput = 0;
-  /** Some output has reached the mirror (so a recording must begin with the screen). */
-  private delivered = false;
+  /**
+   * Batches of output that reached the mirror, a restored screen counting as one: once any has,
+   * a recording begins with the screen; and the state writer resaves a screen only when this moved.
+   */
+  private delivered = 0;
   private ptyClosed = false;
   private disposed = false;
 
+  /**
+   * A new session's process starts at once. A revived one (`revival`) starts with its old screen
+   * and no process: the bridge then launches its command, or leaves it screen-only.
+   */
   constructor(
     readonly spec: SessionSpec,
     private readonly hooks: SessionHooks,
+    revival: Revival | null = null,
   ) {
     this.id = spec.id;
     this.cols = spec.cols;
     this.rows = spec.rows;
-    this.createdAt = hooks.now();
-    this.lastActivity = this.createdAt;
+    this.kept = revival?.kept ?? false;
+    this.oscTitle = revival?.title ?? '';
+    this.restoredFrom = revival?.savedAt ?? null;
+    this.createdAt = revival?.createdAt ?? hooks.now();
+    // A revived session's TTL counts from its revival.
+    this.lastActivity = hooks.now();
+    const restored = revival ? `${retiredScreen(revival.screen, spec.rows)}\x1b[2m${revival.line}\x1b[0m\r\n` : null;
+    this.mirror = new ScreenMirror(
+      spec.cols,
+      spec.rows,
+      spec.scrollback,
+      (title) => {
+        this.oscTitle = title;
+        hooks.changed(this);
+      },
+      restored,
+    );
+    // The old screen counts as output: the state writer saves it, with its dated line, in turn.
+    if (revival) this.delivered = 1;
+    this.batcher = new DataBatcher((data) => this.deliver(data));
+    this.flow = new FlowControl((paused) => (paused ? this.pty?.pause() : this.pty?.resume()));
+    this.flow.addConsumer(MIRROR_CONSUMER);
+    if (revival) this.processState = 'exited';
+    else this.launch();
+  }
+
+  /**
+   * Starts the command on a new pty: at construction, or once for a revived session (after its
+   * old screen, so the new output follows it) — `executable` as resolved now. Throws if it
+   * cannot be spawned.
+   */
+  launch(executable: string = this.spec.executable): void {
+    if (this.pty || this.disposed) throw new Error(`Session ${this.id} already has had its process.`);
+    const { spec } = this;
     const nonce = randomBytes(8).toString('hex');
-    this.scanner = new ExitMarkerScanner(nonce);
     // A second secret: the exit marker's nonce travels in the wrapper's argv, visible in `ps`.
     const integrationNonce = randomBytes(16).toString('hex');
-    const launch = spec.shellScripts ? withShellIntegration(spec.executable, spec.args, spec.env, spec.shellScripts, integrationNonce) : null;
-    this.shell = new ShellFacts(launch ? integrationNonce : '', THIS_HOST);
-    this.mirror = new ScreenMirror(spec.cols, spec.rows, spec.scrollback, (title) => {
-      this.oscTitle = title;
-      hooks.changed(this);
-    });
-    this.batcher = new DataBatcher((data) => this.deliver(data));
-    this.flow = new FlowControl((paused) => (paused ? this.pty.pause() : this.pty.resume()));
-    this.flow.addConsumer(MIRROR_CONSUMER);
-    this.pty = pty.spawn(WRAPPER_SHELL, wrapperArgs(nonce, spec.executable, launch?.args ?? spec.args), {
+    const launch = spec.shellScripts ? withShellIntegration(executable, spec.args, spec.env, spec.shellScripts, integrationNonce) : null;
+    const terminal = pty.spawn(WRAPPER_SHELL, wrapperArgs(nonce, executable, launch?.args ?? spec.args), {
       name: 'xterm-256color',
-      cols: spec.cols,
-      rows: spec.rows,
+      cols: this.cols,
+      rows: this.rows,
       cwd: spec.cwd,
       env: launch?.env ?? spec.env,
     });
-    this.master = masterOf(this.pty);
+    this.pty = terminal;
+    this.scanner = new ExitMarkerScanner(nonce);
+    this.shell = new ShellFacts(launch ? integrationNonce : '', THIS_HOST);
+    this.master = masterOf(terminal);
     this.input = new PtyInput(this.master, spec.id);
-    this.processFacts = new ProcessFacts(this.pty.pid);
+    this.processFacts = new ProcessFacts(terminal.pid);
+    this.processState = 'running';
+    // A new program: the old one's title was its own.
+    this.oscTitle = '';
     this.disposers.push(
-      this.pty.onData((chunk) => this.onPtyData(chunk)),
-      this.pty.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal ?? 0)),
+      terminal.onData((chunk) => this.onPtyData(chunk)),
+      terminal.onExit(({ exitCode, signal }) => this.onPtyExit(exitCode, signal ?? 0)),
     );
   }
 
+  /** 0 while it has no process (a screen-only revived session): never a pid to signal. */
   get pid(): number {
-    return this.pty.pid;
+    return this.pty?.pid ?? 0;
+  }
+
+  /** Revived without its process: the old screen only, until `launch`. */
+  get screenOnly(): boolean {
+    return this.pty === null;
+  }
+
+  /** Moves whenever the screen may have changed (output, or the restored screen). */
+  get outputRevision(): number {
+    return this.delivered;
+  }
+
+  /**
+   * Where a revived copy of this session should start: where its shell is now, as it reported
+   * (OSC 7) or /proc says (process-facts.ts), else the folder it started in.
+   */
+  currentCwd(): string {
+    return this.facts().currentCwd ?? this.spec.cwd;
   }
 
   /** Input accepted but not yet read by the program. */
   get pendingInput(): number {
-    return this.input.pending;
+    return this.input?.pending ?? 0;
   }
 
   get attachedViews(): number {
@@ -192,7 +269,7 @@ export class PtySession {
   facts(): SessionFacts {
     const now = this.hooks.now();
     const running = this.processState === 'running';
-    const proc = running ? this.processFacts.read(now, this.shell.cwd === null) : null;
+    const proc = running ? (this.processFacts?.read(now, this.shell.cwd === null) ?? null) : null;
     if (proc?.cwd) this.procCwd = proc.cwd;
     return {
       id: this.id,
@@ -220,6 +297,8 @@ export class PtySession {
       lastCommand: this.shell.last,
       preview: this.views.size === 0 ? this.currentPreview(now) : null,
       notify: this.notify,
+      restoredFrom: this.restoredFrom,
+      screenOnly: this.screenOnly,
     };
   }
 
@@ -282,6 +361,12 @@ export class PtySession {
   }
 
   write(data: string): void {
+    if (!this.input) {
+      throw new LingerError(
+        'SESSION_EXITED',
+        `Session ${this.id} was restored without its process: it shows its old screen only. Run it again (the Run again button, or the rerun request) to type in it.`,
+      );
+    }
     if (this.processState === 'exited') {
       throw new LingerError(
         'SESSION_EXITED',
@@ -323,7 +408,7 @@ export class PtySession {
     // node-pty closes the master when the program's side goes (EIO) a little before it reports
     // the exit; an ioctl on that number then could reach whatever reused it. Checked right here,
     // on this thread, so nothing can close it in between.
-    if (this.processState !== 'running' || !this.master.isOpen()) return;
+    if (!this.pty || !this.master || this.processState !== 'running' || !this.master.isOpen()) return;
     try {
       this.pty.resize(cols, rows);
     } catch {
@@ -360,6 +445,16 @@ export class PtySession {
     return this.mirror.ansi();
   }
 
+  /** The screen to save for a restart, at most `maxBytes` (mirror.ts): never on the output path. */
+  savedScreen(maxBytes: number): Promise<SavedScreen> {
+    if (this.resizing) {
+      clearImmediate(this.resizing);
+      this.applySize();
+    }
+    this.batcher.flush();
+    return this.mirror.savedScreen(maxBytes);
+  }
+
   /** Serialized screen, for tests and benchmarks that inspect the mirror directly. */
   async snapshot(): Promise<string> {
     await this.settledMirror();
@@ -387,6 +482,10 @@ export class PtySession {
 
   /** SIGHUP, then SIGKILL after `graceMs`, to every process of the session; then release it. */
   async terminate(graceMs: number): Promise<{ escalated: boolean }> {
+    if (!this.pty) {
+      this.dispose();
+      return { escalated: false };
+    }
     const result = await terminateSession(this.pid, graceMs, this.ptyClosed);
     this.dispose();
     return result;
@@ -394,7 +493,7 @@ export class PtySession {
 
   /** The host is going down and cannot wait. */
   killNow(): void {
-    killSessionNow(this.pid, this.ptyClosed);
+    if (this.pty) killSessionNow(this.pty.pid, this.ptyClosed);
     this.dispose();
   }
 
@@ -409,11 +508,11 @@ export class PtySession {
     for (const d of this.disposers.splice(0)) d.dispose();
     if (this.resizing) clearImmediate(this.resizing);
     this.recorder = null;
-    this.input.dispose();
+    this.input?.dispose();
     this.batcher.dispose();
     this.views.clear();
     this.mirror.dispose();
-    if (!this.ptyClosed) {
+    if (this.pty && !this.ptyClosed) {
       try {
         this.pty.kill('SIGKILL');
       } catch {
@@ -423,7 +522,7 @@ export class PtySession {
   }
 
   private onPtyData(chunk: string): void {
-    const { data, exitStatus } = this.scanner.push(chunk);
+    const { data, exitStatus } = this.scanner!.push(chunk);
     if (data) {
       this.observe(data);
       this.batcher.push(data);
@@ -451,9 +550,9 @@ export class PtySession {
 
   private onPtyExit(exitCode: number, signal: number): void {
     this.ptyClosed = true;
-    this.input.dispose();
+    this.input?.dispose();
     // Without a marker the wrapper itself was killed (stop, or from outside the app).
-    const rest = this.scanner.flush();
+    const rest = this.scanner!.flush();
     if (rest) this.batcher.push(rest);
     this.finish(signal ? null : exitCode, signal || null).catch(reportFailure('reporting an exit'));
     this.hooks.closed(this);
@@ -475,7 +574,7 @@ export class PtySession {
   private deliver(data: string): void {
     const chars = data.length;
     this.lastOutput = this.hooks.now();
-    this.delivered = true;
+    this.delivered += 1;
     this.flow.sent(chars);
     this.mirror.write(data, () => {
       this.flow.ack(MIRROR_CONSUMER, chars);

@@ -28,6 +28,8 @@ export function row(overrides: Partial<SessionRow> & { session_id: string }): Se
     last_command: null,
     preview: null,
     notify: true,
+    restored_from: null,
+    screen_only: false,
     ...overrides,
   };
 }

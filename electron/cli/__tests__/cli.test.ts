@@ -294,6 +294,8 @@ const sessionRowSchema: z.ZodType<SessionRow> = z
       .nullable(),
     preview: z.string().nullable(),
     notify: z.boolean(),
+    restored_from: z.number().int().positive().nullable(),
+    screen_only: z.boolean(),
   })
   .strict();
 

@@ -31,6 +31,8 @@ function facts(overrides: Partial<SessionFacts> = {}): SessionFacts {
     lastCommand: null,
     preview: null,
     notify: true,
+    restoredFrom: null,
+    screenOnly: false,
     ...overrides,
   };
 }
