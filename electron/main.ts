@@ -13,7 +13,7 @@ import { registerIpc } from './ipc';
 import { startLocalListener } from './local/listener';
 import { bindShortcuts, menuTemplate, perform, shortcuts, type AppAction } from './menu';
 import { createNotifier, registerNotifications } from './notifications';
-import { createQuitGuard, quitOnSignals } from './quit';
+import { createQuitGuard, quitOnSignals, registerQuitAndDiscard } from './quit';
 import { registerSaveExport } from './save-export';
 import { ViewRegistry } from './views';
 import { SECURE_WEB_PREFERENCES, guardSession, guardWebContents } from './window-security';
@@ -49,13 +49,30 @@ function start(): void {
   const openExternal = (url: string) => void shell.openExternal(url).catch((err: unknown) => console.error(`Linger: could not open ${url}: ${String(err)}`));
   const keymap = shortcuts(process.platform, DEV);
   let mainWindow: BrowserWindow | null = null;
+  /** Set once the host is up: quit, ending every session and saving none for the next start. */
+  let quitAndDiscard: (() => void) | null = null;
+
+  // Ends every session for good: the user says so first.
+  const confirmQuitAndDiscard = async () => {
+    const window = BrowserWindow.getFocusedWindow() ?? mainWindow;
+    const options = {
+      type: 'warning' as const,
+      message: 'Quit and discard every session?',
+      detail: 'Every session ends now, and none of them comes back when Linger starts again.',
+      buttons: ['Cancel', 'Quit and Discard'],
+      defaultId: 0,
+      cancelId: 0,
+    };
+    const { response } = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+    if (response === 1) quitAndDiscard?.();
+  };
 
   // Any webContents at all — ours, DevTools', one we never meant to create — is guarded.
   app.on('web-contents-created', (_event, webContents) => guardWebContents(webContents, { isAppUrl, openExternal }));
 
   const run = (action: AppAction, from?: WebContents) => {
     const target = from ?? BrowserWindow.getFocusedWindow()?.webContents ?? mainWindow?.webContents ?? null;
-    perform(action, target, () => app.quit());
+    perform(action, target, (discard) => (discard ? void confirmQuitAndDiscard() : app.quit()));
   };
 
   void app.whenReady().then(() => {
@@ -100,7 +117,17 @@ function start(): void {
       },
     });
     const disposeNotifications = registerNotifications({ ipcMain, views, isAppUrl, notifier });
-    const guard = createQuitGuard({ shutdown: host.shutdown, quit: () => app.quit(), log: (m) => console.error(m) });
+    let discardOnQuit = false;
+    const guard = createQuitGuard({
+      shutdown: (reason) => host.shutdown(reason, { discard: discardOnQuit }),
+      quit: () => app.quit(),
+      log: (m) => console.error(m),
+    });
+    quitAndDiscard = () => {
+      discardOnQuit = true;
+      guard.request('quit-and-discard');
+    };
+    const disposeDiscard = registerQuitAndDiscard({ ipcMain, views, isAppUrl, quitAndDiscard });
     app.on('before-quit', guard.onBeforeQuit);
     const disposeSignals = quitOnSignals(process, guard);
     // Last resort if the process exits without the orderly path (a crash on the way out).
@@ -113,6 +140,7 @@ function start(): void {
       void listening.then((listener) => listener?.close());
       disposeNotifications();
       notifier.dispose();
+      disposeDiscard();
       views.dispose();
     });
 

@@ -11,7 +11,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { IPC_CHANNELS, type MenuCommand } from './contract';
 
-export type AppAction = MenuCommand | 'copy' | 'paste' | 'reload' | 'toggle-devtools' | 'quit';
+export type AppAction = MenuCommand | 'copy' | 'paste' | 'reload' | 'toggle-devtools' | 'quit' | 'quit-and-discard';
 
 export interface Shortcut {
   action: AppAction;
@@ -71,8 +71,9 @@ export interface ActionTarget {
   toggleDevTools(): void;
 }
 
-export function perform(action: AppAction, target: ActionTarget | null, quit: () => void): void {
-  if (action === 'quit') return quit();
+/** `quit(true)`: quit and discard the sessions (after the user confirms). */
+export function perform(action: AppAction, target: ActionTarget | null, quit: (discard: boolean) => void): void {
+  if (action === 'quit' || action === 'quit-and-discard') return quit(action === 'quit-and-discard');
   if (!target) return;
   switch (action) {
     case 'copy':
@@ -117,11 +118,13 @@ export function menuTemplate(options: {
   const has = (action: AppAction) => options.list.some((s) => s.action === action);
   const mac = options.platform === 'darwin';
   const separator: MenuItemConstructorOptions = { type: 'separator' };
+  // No chord: it ends every session for good, so it is never one slip of the fingers away.
+  const discard: MenuItemConstructorOptions = { label: 'Quit and Discard Sessions…', click: () => options.run('quit-and-discard') };
   return [
     ...(mac
-      ? [{ label: 'Linger', submenu: [{ role: 'about' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, item('quit')] } satisfies MenuItemConstructorOptions]
+      ? [{ label: 'Linger', submenu: [{ role: 'about' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, item('quit'), discard] } satisfies MenuItemConstructorOptions]
       : []),
-    { label: 'Shell', submenu: [item('new-tab'), item('close-tab'), ...(mac ? [] : [separator, item('quit')])] },
+    { label: 'Shell', submenu: [item('new-tab'), item('close-tab'), ...(mac ? [] : [separator, item('quit'), discard])] },
     { label: 'Edit', submenu: [item('copy'), item('paste')] },
     { label: 'View', submenu: [item('toggle-sessions'), separator, item('reload'), ...(has('toggle-devtools') ? [item('toggle-devtools')] : [])] },
     ...(mac ? [{ role: 'windowMenu' } satisfies MenuItemConstructorOptions] : []),

@@ -1,3 +1,7 @@
+import { IPC_CHANNELS } from './contract';
+import { authorizeSender, type IpcEventLike, type IpcMainLike } from './ipc';
+import type { ViewRegistry } from './views';
+
 /**
  * Quitting ends every session first. Electron's `before-quit` is not awaited, so the first one
  * is cancelled, the host shuts down (bounded: it gives up waiting after the kill grace plus a
@@ -53,4 +57,26 @@ export function quitOnSignals(source: SignalSource, guard: QuitGuard): () => voi
   return () => {
     for (const [signal, listener] of listeners) source.off(signal, listener);
   };
+}
+
+/**
+ * The page's "Quit and discard sessions" (it has asked the user already): only our own window
+ * may ask. Returns the disposer.
+ */
+export function registerQuitAndDiscard(options: {
+  ipcMain: IpcMainLike;
+  views: ViewRegistry;
+  isAppUrl: (url: string) => boolean;
+  quitAndDiscard: () => void;
+}): () => void {
+  const listener = (event: IpcEventLike) => {
+    try {
+      authorizeSender(event, options.views, options.isAppUrl);
+    } catch {
+      return; // refused sender: nothing to answer
+    }
+    options.quitAndDiscard();
+  };
+  options.ipcMain.on(IPC_CHANNELS.quitAndDiscard, listener);
+  return () => void options.ipcMain.removeListener(IPC_CHANNELS.quitAndDiscard, listener);
 }

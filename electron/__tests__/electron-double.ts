@@ -381,12 +381,24 @@ export interface ElectronDouble {
   notifications: FakeNotification[];
   Menu: { buildFromTemplate(template: unknown[]): { template: unknown[] }; setApplicationMenu(menu: { template: unknown[] } | null): void };
   applicationMenu: { template: unknown[] } | null;
-  dialog: { showErrorBox(title: string, content: string): void };
+  dialog: {
+    showErrorBox(title: string, content: string): void;
+    showMessageBox(windowOrOptions: unknown, options?: MessageBoxOptions): Promise<{ response: number }>;
+  };
   errorBoxes: Array<{ title: string; content: string }>;
+  /** Message boxes shown, and the button index the next one answers with. */
+  messageBoxes: MessageBoxOptions[];
+  messageBoxAnswer: number;
   ipcMain: FakeIpcMain;
   session: { defaultSession: FakeSession };
   shell: { openExternal(url: string): Promise<void> };
   openedExternally: string[];
+}
+
+export interface MessageBoxOptions {
+  message: string;
+  detail?: string;
+  buttons?: string[];
 }
 
 export function createElectronDouble(): ElectronDouble {
@@ -418,8 +430,16 @@ export function createElectronDouble(): ElectronDouble {
       },
     },
     applicationMenu: null,
-    dialog: { showErrorBox: (title, content) => double.errorBoxes.push({ title, content }) },
+    dialog: {
+      showErrorBox: (title, content) => double.errorBoxes.push({ title, content }),
+      showMessageBox: (windowOrOptions, options) => {
+        double.messageBoxes.push((options ?? windowOrOptions) as MessageBoxOptions);
+        return Promise.resolve({ response: double.messageBoxAnswer });
+      },
+    },
     errorBoxes: [],
+    messageBoxes: [],
+    messageBoxAnswer: 0,
     ipcMain: new FakeIpcMain(),
     session: { defaultSession: new FakeSession() },
     shell: {

@@ -68,7 +68,7 @@ afterEach(async () => {
 });
 
 /** Lays the app out, points `electron` at a fresh double, and runs main.cjs as Electron would. */
-function launch(options: { rendererBuilt?: boolean; lockAvailable?: boolean; env?: Record<string, string> } = {}): App {
+function launch(options: { rendererBuilt?: boolean; lockAvailable?: boolean; env?: Record<string, string>; dataDir?: string } = {}): App {
   const appDir = tempDir('linger-main-app-');
   const main = path.join(appDir, 'electron', 'main.cjs');
   fs.mkdirSync(path.dirname(main));
@@ -79,7 +79,7 @@ function launch(options: { rendererBuilt?: boolean; lockAvailable?: boolean; env
     fs.mkdirSync(path.join(appDir, 'renderer'));
     fs.writeFileSync(path.join(appDir, 'renderer', 'index.html'), '<!doctype html><title>Linger</title>');
   }
-  const dataDir = tempDir('linger-main-data-');
+  const dataDir = options.dataDir ?? tempDir('linger-main-data-');
   const socket = path.join(tempDir('linger-main-sock-'), 'linger.sock');
   // Hermetic: no start-up files of this machine's user, no LINGER_* from outside, and a CLI
   // socket of its own (never the user's running Linger's).
@@ -324,4 +324,59 @@ test('SIGTERM takes the orderly path; if the process exits any other way, its ex
   onSigterm!();
   await waitFor('the app to quit', () => app.electron.app.exitCode !== null);
   expect(app.ledger().find((e) => e.type === 'app_stopping')).toMatchObject({ data: { reason: 'SIGTERM' } });
+});
+
+type MenuItem = { label?: string; click?: () => void; submenu?: MenuItem[] };
+const menuItem = (app: App, label: string) =>
+  (app.electron.applicationMenu!.template as MenuItem[]).flatMap((menu) => menu.submenu ?? []).find((item) => item.label === label)!;
+const savedIndex = (dataDir: string) => path.join(dataDir, 'sessions', 'index.json');
+
+test('quitting saves the sessions; the next start brings them back with the same ids', async () => {
+  const first = launch();
+  const row = await startShell(first, await ready(first));
+  first.electron.app.quit();
+  await waitFor('the app to quit', () => first.electron.app.exitCode !== null);
+  expect(pidAlive(row.pid!)).toBe(false);
+  expect(JSON.parse(fs.readFileSync(savedIndex(first.dataDir), 'utf8')).sessions.map((s: { id: string }) => s.id)).toEqual([row.session_id]);
+
+  const second = launch({ dataDir: first.dataDir });
+  const window = await ready(second);
+  const stats = ok(await second.electron.ipcMain.request<Stats>(window.webContents, 'stats', {}));
+  expect(stats.sessions.map((s) => [s.session_id, s.alive, s.restored_from !== null])).toEqual([[row.session_id, true, true]]);
+  expect(second.ledger().some((e) => e.type === 'pty_session_revived' && e.session_id === row.session_id)).toBe(true);
+});
+
+test('Quit and Discard Sessions asks first; Cancel keeps everything, confirming ends every session and saves none', async () => {
+  const app = launch();
+  const row = await startShell(app, await ready(app));
+  app.electron.messageBoxAnswer = 0;
+  menuItem(app, 'Quit and Discard Sessions…').click!();
+  await waitFor('the question', () => app.electron.messageBoxes.length === 1);
+  expect(app.electron.messageBoxes[0]).toMatchObject({ message: 'Quit and discard every session?', buttons: ['Cancel', 'Quit and Discard'] });
+  await new Promise((r) => setTimeout(r, 50));
+  expect(app.electron.app.exitCode).toBeNull();
+  expect(pidAlive(row.pid!)).toBe(true);
+
+  app.electron.messageBoxAnswer = 1;
+  menuItem(app, 'Quit and Discard Sessions…').click!();
+  await waitFor('the app to quit', () => app.electron.app.exitCode !== null);
+  expect(pidAlive(row.pid!)).toBe(false);
+  expect(fs.existsSync(savedIndex(app.dataDir))).toBe(false);
+  expect(app.ledger().find((e) => e.type === 'app_stopping')).toMatchObject({ data: { reason: 'quit-and-discard', discard: true } });
+});
+
+test("the page's Quit and discard (it asked already) quits at once; the same message from another page is ignored", async () => {
+  const app = launch();
+  const window = await ready(app);
+  const row = await startShell(app, window);
+  const stranger = new FakeWebContents(window.webContents.mainFrame.url);
+  app.electron.ipcMain.send(stranger, IPC_CHANNELS.quitAndDiscard, []);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(app.electron.app.exitCode).toBeNull();
+
+  app.electron.ipcMain.send(window.webContents, IPC_CHANNELS.quitAndDiscard, []);
+  await waitFor('the app to quit', () => app.electron.app.exitCode !== null);
+  expect(pidAlive(row.pid!)).toBe(false);
+  expect(app.electron.messageBoxes).toEqual([]);
+  expect(fs.existsSync(savedIndex(app.dataDir))).toBe(false);
 });

@@ -64,11 +64,11 @@ test('menu commands go to the renderer on the menu channel; edit and view action
     reload: () => calls.push(['reload']),
     toggleDevTools: () => calls.push(['devtools']),
   };
-  let quits = 0;
-  for (const action of [...MENU_COMMANDS, 'copy', 'paste', 'reload', 'toggle-devtools', 'quit'] as const) {
-    perform(action, target, () => quits++);
+  const quits: boolean[] = [];
+  for (const action of [...MENU_COMMANDS, 'copy', 'paste', 'reload', 'toggle-devtools', 'quit', 'quit-and-discard'] as const) {
+    perform(action, target, (discard) => quits.push(discard));
   }
-  perform('new-tab', null, () => quits++); // no window focused: nothing to do, nothing thrown
+  perform('new-tab', null, (discard) => quits.push(discard)); // no window focused: nothing to do, nothing thrown
   expect(calls).toEqual([
     ['send', IPC_CHANNELS.menu, 'new-tab'],
     ['send', IPC_CHANNELS.menu, 'close-tab'],
@@ -78,7 +78,7 @@ test('menu commands go to the renderer on the menu channel; edit and view action
     ['reload'],
     ['devtools'],
   ]);
-  expect(quits).toBe(1);
+  expect(quits).toEqual([false, true]);
 });
 
 test('the menu lists every shortcut once, shown but not registered (before-input-event acts)', () => {
@@ -92,5 +92,18 @@ test('the menu lists every shortcut once, shown but not registered (before-input
     expect(items.every((i) => i.registerAccelerator === false)).toBe(true);
     for (const i of items) (i.click as () => void)();
     expect(ran.sort()).toEqual(list.map((s) => s.action).sort());
+  }
+});
+
+test('Quit and Discard Sessions is in the menu next to Quit, with no chord to slip into', () => {
+  for (const platform of ['linux', 'darwin'] as const) {
+    const ran: AppAction[] = [];
+    const entries = menuTemplate({ platform, list: shortcuts(platform, false), run: (a) => ran.push(a) }).flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []));
+    const labels = entries.map((i) => i.label);
+    const discard = entries.find((i) => i.label === 'Quit and Discard Sessions…')!;
+    expect(labels.indexOf('Quit and Discard Sessions…'), platform).toBe(labels.indexOf('Quit Linger') + 1);
+    expect(discard.accelerator).toBeUndefined();
+    (discard.click as () => void)();
+    expect(ran).toEqual(['quit-and-discard']);
   }
 });
