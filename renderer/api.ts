@@ -48,6 +48,7 @@ function fromPreload(linger: LingerApi): RendererApi {
       : {}),
     ...(linger.showNotification ? { showNotification: linger.showNotification.bind(linger) } : {}),
     ...(linger.onNotificationClick ? { onNotificationClick: linger.onNotificationClick.bind(linger) } : {}),
+    ...(linger.quitAndDiscard ? { quitAndDiscard: linger.quitAndDiscard.bind(linger) } : {}),
     // IPC has no connection to lose: a renderer that goes away reloads and re-attaches.
     onConnection(listener: (info: ConnectionInfo) => void) {
       listener({ state: 'open', reconnected: false, retryInMs: null });

@@ -17,7 +17,7 @@ import {
 import { alertFor, isSeen, noticeText, withAlert, withoutAlert, type AttentionEvent } from './attention';
 import { downloadExport } from './download';
 import type { OsNotifier } from './notifier';
-import { PREFS_KEY, TABS_KEY, parseTabs, restorableTabs, saveJson, serializeTabs, type KeyValueStore, type Theme } from './persist';
+import { PREFS_KEY, TABS_KEY, layoutOf, parseTabs, saveJson, serializeTabs, startupTabs, unseenNotices, type KeyValueStore, type Theme } from './persist';
 import type { ShortcutAction } from './shortcuts';
 import { mergeEvents } from './stats-view';
 import { pushToast, setPrefs, updateTabs, type AppStore } from './store';
@@ -66,6 +66,8 @@ export class SessionController {
   private readonly stopping = new Set<string>();
   private paneElement: HTMLElement | null = null;
   private booting = false;
+  /** The layout the host last heard from this window (JSON), so only changes are sent. */
+  private sentLayout: string | null = null;
 
   constructor(
     private readonly api: RendererApi,
@@ -87,6 +89,7 @@ export class SessionController {
       if (!state.ready) return;
       if (state.tabs !== prev.tabs || state.activeId !== prev.activeId) {
         saveJson(this.storage, TABS_KEY, serializeTabs(state));
+        this.sendLayout();
       }
       if (state.prefs !== prev.prefs) saveJson(this.storage, PREFS_KEY, state.prefs);
     });
@@ -199,6 +202,53 @@ export class SessionController {
     } catch (err) {
       this.toast(on ? 'Could not start recording' : 'Could not stop recording', err);
     }
+  }
+
+  /**
+   * Run again: the command of a session restored without it starts in that session (same id,
+   * old screen above), and its tab — opened if it had none — takes input again.
+   */
+  async rerun(sessionId: string): Promise<void> {
+    let row: SessionRow;
+    try {
+      row = await this.api.request('rerun', { sessionId });
+    } catch (err) {
+      this.toast('Could not run it again', err);
+      return;
+    }
+    this.replaceRow(row);
+    if (findTab(this.store.getState(), sessionId)) {
+      updateTabs(this.store, (s) => markAttached(s, row, true));
+      this.activate(sessionId);
+    } else this.openSession(sessionId);
+  }
+
+  /**
+   * Quit and discard sessions: every session ends and none comes back. The desktop app quits;
+   * browser mode's server keeps running (it serves other windows and is stopped where it was
+   * started), so this window starts over with one new shell.
+   */
+  async discardSessions(): Promise<void> {
+    if (this.api.quitAndDiscard) {
+      this.api.quitAndDiscard();
+      return;
+    }
+    const open = this.store.getState().tabs.map((t) => t.sessionId);
+    for (const id of open) this.stopping.add(id);
+    try {
+      await this.api.request('discard', {});
+      for (const id of open) this.dropTab(id);
+      await this.newTab();
+    } catch (err) {
+      this.toast('Could not discard the sessions', err);
+    } finally {
+      for (const id of open) this.stopping.delete(id);
+    }
+  }
+
+  /** Whether discarding the sessions quits the app (desktop) or leaves the server running (browser mode). */
+  quitsOnDiscard(): boolean {
+    return this.api.quitAndDiscard !== undefined;
   }
 
   /** The desktop app saves through its Save dialog; browser mode downloads. */
@@ -398,7 +448,8 @@ export class SessionController {
     if (!view) return;
     const { session } = event;
     view.applySnapshot(event.data, { cols: event.cols, rows: event.rows });
-    if (session.state === 'exited') view.writeNotice(exitLine(session.exit_code, session.exit_signal));
+    // A restored screen already ends with its dated line; its program never ran in this app.
+    if (session.state === 'exited' && !session.screen_only) view.writeNotice(exitLine(session.exit_code, session.exit_signal));
     updateTabs(this.store, (s) => markAttached(s, session, false));
   }
 
@@ -413,19 +464,28 @@ export class SessionController {
     this.store.setState({ connection: info });
     if (info.state !== 'open') return;
     if (!this.store.getState().ready) void this.boot();
-    else if (info.reconnected) void this.reattachAll();
+    else if (info.reconnected) {
+      // The host may be a restarted one, holding the layout it saved last: tell it this window's.
+      this.sentLayout = null;
+      this.sendLayout();
+      void this.reattachAll();
+    }
   }
 
-  /** First start: the stored tabs whose sessions still exist, or one new shell. */
+  /**
+   * First start: this browser's stored tabs whose sessions still exist, else the tabs the host
+   * saved, else one new shell; and, once, what the host could not restore.
+   */
   private async boot(): Promise<void> {
     if (this.booting) return;
     this.booting = true;
     try {
-      const stats = await this.api.request('stats', {});
+      const [stats, saved] = await Promise.all([this.api.request('stats', {}), this.api.request('restored', {})]);
       this.store.setState({ stats });
       void this.loadProfiles();
       void this.loadEvents();
-      const restored = restorableTabs(parseTabs(this.storage.getItem(TABS_KEY)), stats);
+      for (const notice of unseenNotices(this.storage, saved.notices)) pushToast(this.store, notice.message);
+      const restored = startupTabs(parseTabs(this.storage.getItem(TABS_KEY)), saved.layout, stats);
       for (const tab of restored.tabs) this.createView(tab.sessionId);
       this.store.setState({ tabs: restored.tabs, activeId: restored.activeId, ready: true });
       if (restored.tabs.length === 0) await this.newTab();
@@ -436,6 +496,20 @@ export class SessionController {
     } finally {
       this.booting = false;
     }
+  }
+
+  private sendLayout(): void {
+    const state = this.store.getState();
+    if (!state.ready) return;
+    const layout = layoutOf(state);
+    const text = JSON.stringify(layout);
+    if (text === this.sentLayout) return;
+    this.sentLayout = text;
+    this.api.request('saveLayout', layout).catch((err: unknown) => {
+      // Sent again on the next change or reconnect.
+      this.sentLayout = null;
+      if (!isCode(err, 'DISCONNECTED')) this.toast('Could not save the tab layout', err);
+    });
   }
 
   private async reattachAll(): Promise<void> {

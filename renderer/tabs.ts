@@ -33,6 +33,8 @@ export interface Tab {
   exitSignal: number | null;
   /** Why the tab no longer has a session (shown in place of the terminal). */
   notice: string | null;
+  /** Restored after a restart without its program (not a shell): it waits for Run again. */
+  screenOnly: boolean;
 }
 
 export interface TabsState {
@@ -54,6 +56,7 @@ export function createTab(init: { sessionId: string; profile: string; title: str
     exitCode: null,
     exitSignal: null,
     notice: null,
+    screenOnly: false,
   };
 }
 
@@ -145,6 +148,7 @@ export function markAttached(state: TabsState, session: SessionRow, hasText: boo
     exitCode: exited ? session.exit_code : null,
     exitSignal: exited ? session.exit_signal : null,
     notice: null,
+    screenOnly: session.screen_only,
   });
 }
 

@@ -1,7 +1,8 @@
 /**
  * Starts browser mode the way a user does (the built `dist/electron/serve.mjs`), with a
  * temp HOME (so bash reads no start-up files: this machine's block on a pyenv lock), a temp
- * data dir and a known token, on a free port.
+ * data dir and a known token, on a free port — and restarts it on the same port, data dir,
+ * token and socket, as a user restarting the app (or the machine) would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,17 +17,30 @@ export interface E2eServer {
   home: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Ends this server with `signal` (SIGTERM: an orderly quit; SIGKILL: a crash), then starts it again. */
+  restart(signal: 'SIGTERM' | 'SIGKILL'): Promise<E2eServer>;
 }
 
 const READY = /running at (http:\/\/\S+)/;
 /** Building is done before Playwright starts; a cold start of the server takes well under this. */
 const START_TIMEOUT_MS = 20_000;
 
-export async function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
+interface Identity {
+  home: string;
+  token: string;
+  port: number;
+  env: Record<string, string>;
+}
+
+export function startE2eServer(env: Record<string, string> = {}): Promise<E2eServer> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'linger-e2e-home-'));
+  return launch({ home, token: `e2e-${Math.random().toString(36).slice(2)}`, port: 0, env });
+}
+
+async function launch(identity: Identity): Promise<E2eServer> {
+  const { home, token, env } = identity;
   const dataDir = path.join(home, 'data');
-  const token = `e2e-${Math.random().toString(36).slice(2)}`;
-  const child = spawn(process.execPath, [path.resolve('dist/electron/serve.mjs'), '--port', '0'], {
+  const child = spawn(process.execPath, [path.resolve('dist/electron/serve.mjs'), '--port', String(identity.port)], {
     cwd: home,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -57,6 +71,12 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
     child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${output}`)));
   });
   const origin = new URL(url).origin;
+  const end = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    });
   return {
     url,
     origin,
@@ -64,11 +84,10 @@ export async function startE2eServer(env: Record<string, string> = {}): Promise<
     dataDir,
     home,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => end('SIGTERM'),
+    async restart(signal) {
+      await end(signal);
+      return launch({ ...identity, port: Number(new URL(origin).port) });
+    },
   };
 }

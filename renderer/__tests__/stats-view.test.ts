@@ -48,6 +48,15 @@ describe('a session row', () => {
     expect(rowView(row({ session_id: 's', state: 'exited', alive: false, exit_signal: 9 }), none).exit).toBe('signal 9');
   });
 
+  it('a session restored without its program says so, and offers nothing to exit', () => {
+    const v = rowView(row({ session_id: 's', state: 'exited', alive: false, pid: 0, screen_only: true, restored_from: Date.UTC(2026, 0, 2, 3, 4) }), none);
+    expect(v).toMatchObject({ stateLabel: 'restored', screenOnly: true, exit: 'not run again' });
+    expect(v.restoredFrom).toBe(new Date(Date.UTC(2026, 0, 2, 3, 4)).toLocaleString());
+    const shell = rowView(row({ session_id: 's', restored_from: 1 }), none);
+    expect(shell).toMatchObject({ stateLabel: 'running', screenOnly: false });
+    expect(rowView(row({ session_id: 's' }), none).restoredFrom).toBeNull();
+  });
+
   it('shows the command line and whether this window has it open', () => {
     const v = rowView(row({ session_id: 's', command: 'bash', args: ['--norc'] }), new Set(['s']));
     expect(v.command).toBe('bash --norc');
@@ -123,6 +132,21 @@ describe('the activity list', () => {
     expect(views.map((v) => [v.label, v.detail])).toEqual([
       ['bell', ''],
       ['command finished', 'code 1 after 0:11'],
+    ]);
+  });
+
+  it('a restart shows as restored sessions, and a Run again as a start', () => {
+    const views = eventViews([
+      { ts: '2026-01-01T10:00:00.000Z', type: 'pty_session_revived', session_id: 'a', data: { cwd: '/tmp', screen_only: false } },
+      { ts: '2026-01-01T10:00:00.000Z', type: 'pty_session_revived', session_id: 'b', data: { cwd: '/src', screen_only: true } },
+      { ts: '2026-01-01T10:01:00.000Z', type: 'pty_session_started', session_id: 'b', data: { command: 'claude', rerun: true } },
+      { ts: '2026-01-01T10:02:00.000Z', type: 'pty_session_stopped', session_id: 'b', data: { reason: 'discard' } },
+    ]);
+    expect(views.map((v) => [v.label, v.detail])).toEqual([
+      ['stopped', 'discarded'],
+      ['started', 'claude (run again)'],
+      ['restored', 'screen only'],
+      ['restored', '/tmp'],
     ]);
   });
 });

@@ -163,6 +163,13 @@ describe('attach and detach bookkeeping', () => {
     expect(s.tabs[0]).toMatchObject({ status: 'exited', exitCode: 3, started: true });
   });
 
+  it('a restored screen without its program waits for Run again; after it, the tab is live', () => {
+    let s = markAttached(three(), row({ session_id: 'a', state: 'exited', alive: false, pid: 0, screen_only: true }), true);
+    expect(s.tabs[0]).toMatchObject({ status: 'exited', screenOnly: true });
+    s = markAttached(s, row({ session_id: 'a', state: 'running' }), true);
+    expect(s.tabs[0]).toMatchObject({ status: 'live', screenOnly: false });
+  });
+
   it('exit keeps the tab open, marked exited', () => {
     const s = markExited(three(), 'a', 0, null);
     expect(ids(s)).toEqual(['a', 'b', 'c']);

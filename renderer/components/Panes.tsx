@@ -96,6 +96,14 @@ function Pane({ tab, active }: { tab: Tab; active: boolean }) {
           Starting {tabLabel(tab)}…
         </div>
       )}
+      {tab.screenOnly && tab.status === 'exited' && (
+        <div className="pane-banner restored" role="status" data-testid="restored-banner">
+          <span>Restored after Linger restarted. This program is not a shell, so it was not started again by itself.</span>
+          <button type="button" className="button primary" data-testid="rerun" onClick={() => void controller.rerun(tab.sessionId)}>
+            Run again
+          </button>
+        </div>
+      )}
       {tab.status === 'gone' && (
         <div className="pane-banner" role="alert">
           <span>{tab.notice}</span>

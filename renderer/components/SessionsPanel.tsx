@@ -1,8 +1,9 @@
 /**
  * The sessions panel: every session the host has (open in a tab or not), ticking with each
  * `sessions` push — where its shell is, what runs in it, how the last command ended, and for a
- * detached one the last lines of its screen — with Open / Keep / Notify / Stop; the seed's
- * summary counts; recent ledger events.
+ * detached one the last lines of its screen — with Open / Keep / Notify / Stop (and Run again for
+ * one restored without its program); the seed's summary counts; recent ledger events; Quit and
+ * discard sessions.
  */
 import { useCallback, useMemo, useState, type MouseEvent } from 'react';
 import type { ExportFormat } from '../../electron/contract';
@@ -28,11 +29,31 @@ export function SessionsPanel() {
   const openIds = useMemo(() => new Set(tabs.map((t) => t.sessionId)), [tabs]);
   const rows = useMemo(() => sessionRows(stats, openIds), [stats, openIds]);
   const activity = useMemo(() => eventViews(events), [events]);
+  const [discardMenu, setDiscardMenu] = useState<{ x: number; y: number } | null>(null);
+  const closeDiscardMenu = useCallback(() => setDiscardMenu(null), []);
+  const quits = controller.quitsOnDiscard();
 
   return (
     <aside className="sessions-panel" data-testid="sessions-panel" aria-label="Sessions">
       <header className="panel-header">
         <h2>Sessions</h2>
+        <button
+          type="button"
+          className="button danger discard"
+          data-testid="discard-sessions"
+          aria-haspopup="menu"
+          title={
+            quits
+              ? 'Quit Linger, ending every session; none comes back when it starts again'
+              : 'End every session; none comes back when the server restarts (the server keeps running)'
+          }
+          onClick={(e) => {
+            const rect = e.currentTarget.getBoundingClientRect();
+            setDiscardMenu({ x: rect.left, y: rect.bottom + 2 });
+          }}
+        >
+          {quits ? 'Quit and discard…' : 'Discard all…'}
+        </button>
         <button
           type="button"
           className="icon-button"
@@ -78,6 +99,23 @@ export function SessionsPanel() {
           </ol>
         )}
       </div>
+      {discardMenu && (
+        <Menu
+          x={discardMenu.x}
+          y={discardMenu.y}
+          label="Discard sessions"
+          onClose={closeDiscardMenu}
+          items={[
+            {
+              label: `${quits ? 'Quit and end' : 'End'} ${rows.length === 1 ? 'the session' : `all ${rows.length} sessions`} for good`,
+              danger: true,
+              testId: 'discard-confirm',
+              onSelect: () => void controller.discardSessions(),
+            },
+            { label: 'Cancel', onSelect: () => undefined },
+          ]}
+        />
+      )}
     </aside>
   );
 }
@@ -98,6 +136,7 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
       data-state={row.state}
       data-kept={row.kept ? 'true' : 'false'}
       data-recording={row.recording ? 'true' : 'false'}
+      data-screen-only={row.screenOnly ? 'true' : 'false'}
     >
       <div className="row-head">
         <span className={`badge ${row.state}`}>{row.stateLabel}</span>
@@ -110,6 +149,11 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
           </span>
         )}
         {row.open && <span className="row-open-note">in a tab</span>}
+        {row.restoredFrom && !row.screenOnly && (
+          <span className="row-open-note" title={`Restored after Linger restarted; its old screen is from ${row.restoredFrom}`}>
+            restored
+          </span>
+        )}
         {row.recording && (
           <span className="row-recording" title="Its output is being recorded for an asciicast export">
             ● rec
@@ -173,6 +217,15 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
         )}
       </dl>
       <div className="row-actions">
+        {row.screenOnly && (
+          <CardButton
+            testId="session-rerun"
+            label="Run again"
+            primary
+            title={`Restored after a restart without running it again (its screen is from ${row.restoredFrom}): start ${row.command} now, in this session`}
+            onClick={() => void controller.rerun(row.sessionId)}
+          />
+        )}
         <CardButton
           testId="session-open"
           label={row.open ? 'Show' : 'Open'}
@@ -228,7 +281,7 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
   );
 }
 
-/** One of a card's actions; `pressed` makes it a toggle, `menu` says it opens one. */
+/** One of a card's actions; `pressed` makes it a toggle, `menu` says it opens one, `primary` the one to do next. */
 function CardButton(props: {
   testId: string;
   label: string;
@@ -237,12 +290,13 @@ function CardButton(props: {
   pressed?: boolean;
   disabled?: boolean;
   danger?: boolean;
+  primary?: boolean;
   menu?: boolean;
 }) {
   return (
     <button
       type="button"
-      className={props.danger ? 'button danger' : 'button'}
+      className={props.danger ? 'button danger' : props.primary ? 'button primary' : 'button'}
       data-testid={props.testId}
       aria-pressed={props.pressed}
       aria-haspopup={props.menu ? 'menu' : undefined}
