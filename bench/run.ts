@@ -12,12 +12,16 @@ import { testChromium } from '../e2e/support/chromium';
 import { echoLatenciesMs, e2eThroughputMbps, floodPeakRssMb, openApp, reattachMs } from './browser';
 import { memoryPerDetachedSessionMb, sweepMs } from './host';
 import { rawThroughputMbps } from './raw';
-import { percentile, round, summarize, type Summary } from './stats';
+import { rawBashToPrompt, reviveToPrompt, stateWrite } from './state';
+import { MB, percentile, round, summarize, type Summary } from './stats';
 
 const RUNS = Number(process.env.LINGER_BENCH_RUNS ?? 5);
 const ECHO_KEYSTROKES = 200;
 const MEMORY_SESSIONS = 100;
 const SWEEP_SESSIONS = 1000;
+/** The issue's figures: a state write of 50 sessions, a revive of 20. */
+const STATE_SESSIONS = 50;
+const REVIVE_SESSIONS = 20;
 const FLOOD_BYTES = Number(process.env.LINGER_BENCH_FLOOD_BYTES ?? 1_000_000_000);
 
 interface Goal {
@@ -34,6 +38,9 @@ const GOALS: Goal[] = [
   { key: 'reattach_ms', label: 'reattach 1000 lines (ms)', goal: '≤ 50', met: (v) => v <= 50 },
   { key: 'mem_per_detached_session_mb', label: 'memory per detached session (MB)', goal: '≤ 1.5', met: (v) => v <= 1.5 },
   { key: 'sweep_1000_ms', label: 'sweep over 1000 sessions (ms)', goal: '≤ 1', met: (v) => v <= 1 },
+  { key: 'state_write_50_ms', label: 'state write, 50 sessions (ms)', goal: '≤ 50', met: (v) => v <= 50 },
+  // One output batch is flushed every 16 ms: a write that never holds the loop longer never delays output.
+  { key: 'state_write_max_block_ms', label: 'state write: longest block (ms)', goal: '≤ 16', met: (v) => v <= 16 },
   { key: 'flood_peak_rss_mb', label: 'host peak RSS, 1 GB flood (MB)', goal: '< 300', met: (v) => v < 300 },
 ];
 
@@ -60,6 +67,22 @@ async function main(): Promise<void> {
   results.mem_per_live_detached_session_mb = memoryInFreshProcess('live');
   log(`Host: one sweep over ${SWEEP_SESSIONS} sessions…`);
   results.sweep_1000_ms = summarize(await sweepMs(SWEEP_SESSIONS, 51));
+  log(`Host: state writes of ${STATE_SESSIONS} sessions × 1000 lines, every screen changed since the last…`);
+  const write = await stateWrite(STATE_SESSIONS, RUNS);
+  results.state_write_50_ms = summarize(write.writeMs);
+  results.state_write_first_50_ms = round(write.coldMs);
+  results.state_write_max_block_ms = summarize(write.maxBlockMs);
+  results.state_write_mb = round(write.screenBytes / MB);
+  log(`Host: revive ${REVIVE_SESSIONS} sessions to their first prompt, and ${REVIVE_SESSIONS} bashes on raw node-pty, alternating…`);
+  const revive: number[] = [];
+  const rawBash: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    revive.push(...(await reviveToPrompt(REVIVE_SESSIONS, 1)));
+    rawBash.push(...(await rawBashToPrompt(REVIVE_SESSIONS, 1)));
+  }
+  results.revive_20_ms = summarize(revive);
+  results.raw_bash_20_ms = summarize(rawBash);
+  results.revive_20_ratio = summarize(revive.map((v, i) => v / rawBash[i]));
 
   const app = await openApp();
   const chromium = `Chromium ${app.browser.version()}, ${testChromium().description}`;
@@ -122,6 +145,11 @@ async function main(): Promise<void> {
   row('e2e_visible_mbps', 'end to end, visible tab (MB/s)');
   row('e2e_visible_ratio', 'visible tab / raw');
   row('mem_per_live_detached_session_mb', 'memory per session, mirror awake (MB)');
+  row('state_write_first_50_ms', 'first state write after start (ms)');
+  row('state_write_mb', 'state write: screens written (MB)');
+  row('revive_20_ms', 'revive 20 sessions to prompt (ms)');
+  row('raw_bash_20_ms', '20 raw node-pty bashes to prompt (ms)');
+  row('revive_20_ratio', 'revive / raw bash');
   for (const g of GOALS) row(g.key, g.label, g.goal, g.met(value(results[g.key] as Summary | number)) ? 'yes' : 'NO');
   log(`\nWritten to ${file} in ${results.duration_seconds} s.`);
 }
