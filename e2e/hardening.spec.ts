@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { SessionRow } from '../electron/contract';
+import type { RunningRow } from '../electron/contract';
 import { sessionMembers } from '../electron/host/process-tree';
 import { mainServer, shortTtlServer } from './support/env';
 import { startE2eServer } from './support/server';
@@ -17,7 +17,7 @@ test('kill -9 of the server leaves no process of any session, SIGHUP-ignorers in
   test.skip(process.platform !== 'linux', 'reads session membership from /proc');
   const server = await startE2eServer({ LINGER_KILL_GRACE_MS: '1000' });
   const auth = { Authorization: `Bearer ${server.token}` };
-  const start = async (body: object): Promise<SessionRow> => {
+  const start = async (body: object): Promise<RunningRow> => {
     const res = await request.post(`${server.origin}/api/pty/start`, { headers: auth, data: body });
     expect(res.status()).toBe(200);
     return res.json();

@@ -69,6 +69,23 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
   });
 }
 
+test('another browser after a restart gets the tabs the last window had, from the host; a third starts afresh', async ({ browser }) => {
+  server = await startE2eServer();
+  const before = await browser.newContext();
+  const ids = await twoTabsOneClosed(await before.newPage(), server);
+  await before.close();
+  server = await server.restart('SIGTERM');
+
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(pageUrl(server));
+  await expectBothBack(other, ids);
+  // Brought back once: a window opened later has tabs of its own.
+  const third = await (await browser.newContext()).newPage();
+  await third.goto(pageUrl(server));
+  await expect(third.getByTestId('tab')).toHaveCount(1);
+  expect([ids.shown, ids.closed]).not.toContain(await activeSessionId(third));
+});
+
 test('a tool comes back screen-only, and Run again runs it in the same session', async ({ page, request }) => {
   server = await startE2eServer();
   const auth = { Authorization: `Bearer ${server.token}` };

@@ -222,7 +222,8 @@ export interface SessionRow {
   command: string;
   args: string[];
   cwd: string;
-  pid: number;
+  /** Null only while it has no process at all (`screen_only`): nothing there to signal. */
+  pid: number | null;
   state: SessionState;
   alive: boolean;
   attached: boolean;
@@ -258,10 +259,13 @@ export interface SessionRow {
   restored_from: number | null;
   /**
    * Revived without its process (a tool, not a shell, is never re-run silently): the old screen
-   * only, `state` is `exited`, `pid` 0, until `rerun` starts the command again.
+   * only, `state` is `exited`, `pid` null, until `rerun` starts the command again.
    */
   screen_only: boolean;
 }
+
+/** The row of a session whose process has just started (`start`, `rerun`): its pid is known. */
+export type RunningRow = SessionRow & { pid: number };
 
 export interface Stats {
   total_sessions: number;
@@ -334,14 +338,17 @@ export interface StateNotice {
 }
 
 export interface RestoreInfo {
-  /** The last tab layout saved (this run's, else the one restored at start); null when none. */
+  /**
+   * The tab layout the last run saved, for a window with no tabs of its own — until any window
+   * sends its own (`saveLayout`): a restart brings the tabs back once, not into every new window.
+   */
   layout: Layout | null;
   /** Problems found restoring at start (an unreadable state file set aside); empty when none. */
   notices: StateNotice[];
 }
 
 export interface ResponseMap {
-  start: SessionRow;
+  start: RunningRow;
   attach: AttachResult;
   detach: null;
   write: null;
@@ -355,7 +362,7 @@ export interface ResponseMap {
   events: LedgerEvent[];
   record: SessionRow;
   export: ExportResult;
-  rerun: SessionRow;
+  rerun: RunningRow;
   saveLayout: null;
   restored: RestoreInfo;
   discard: null;

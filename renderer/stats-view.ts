@@ -79,7 +79,7 @@ export function rowView(row: SessionRow, openIds: ReadonlySet<string>): RowView 
     expires,
     expiresHint: hint,
     expiresSoon: row.expires_in_seconds !== null && row.expires_in_seconds < EXPIRES_SOON_SECONDS,
-    pid: String(row.pid),
+    pid: row.pid === null ? '—' : String(row.pid),
     exit: row.state === 'exited' ? exitLabel(row) : null,
     kept: row.kept,
     recording: row.recording,

@@ -19,6 +19,7 @@ import {
   type ParsedParams,
   type ProfileInfo,
   type RestoreInfo,
+  type RunningRow,
   type SessionRow,
   type StateNotice,
   type Stats,
@@ -90,8 +91,13 @@ export class PtyBridge {
   /** Quitting with the sessions saved for the next start: views are not told they ended. */
   private restoring = false;
   private readonly removedListeners = new Set<(sessionId: string, reason: RemovalReason) => void>();
-  /** The tab layout a window last sent (or the one restored at start). */
+  /** The tab layout a window last sent (or the one restored at start): what is saved. */
   private layout: Layout | null = null;
+  /**
+   * The layout the last run saved, offered to a window with no tabs of its own until any window
+   * says what its tabs are: a restart brings the tabs back once, not into every new window.
+   */
+  private restoredLayout: Layout | null = null;
   /** What restoring at start found wrong, for every window that asks. */
   private readonly notices: StateNotice[] = [];
   /** Each recorded session's recording, kept after recording stops until the session ends. */
@@ -113,7 +119,7 @@ export class PtyBridge {
 
   // -- requests ------------------------------------------------------------------------------
 
-  start(params: ParsedParams<'start'>): SessionRow {
+  start(params: ParsedParams<'start'>): RunningRow {
     if (this.shuttingDown) throw new LingerError('SHUTTING_DOWN', 'Linger is shutting down. Start the session after it restarts.');
     const profile = findProfile(this.profiles, params.profile ?? DEFAULT_PROFILE);
     const command = params.command ?? profile.command;
@@ -174,7 +180,7 @@ export class PtyBridge {
       rows: params.rows,
     });
     this.scheduleChange();
-    return this.row(session);
+    return this.runningRow(session);
   }
 
   /**
@@ -194,7 +200,7 @@ export class PtyBridge {
     const spec: SessionSpec = {
       id: record.id,
       profile: record.profile,
-      title: profile?.label ?? record.command,
+      title: profile && profile.command === record.command ? profile.label : record.command,
       command: record.command,
       executable: executable ?? record.command,
       args: record.args,
@@ -239,7 +245,7 @@ export class PtyBridge {
   }
 
   /** Starts the command of a session revived screen-only, in that session: same id, old screen above. */
-  rerun(sessionId: string): SessionRow {
+  rerun(sessionId: string): RunningRow {
     if (this.shuttingDown) throw new LingerError('SHUTTING_DOWN', 'Linger is shutting down. Run it again after it restarts.');
     const session = this.get(sessionId);
     if (!session.screenOnly) {
@@ -258,16 +264,24 @@ export class PtyBridge {
       throw new LingerError('SPAWN_FAILED', `Could not start "${command}": ${(err as Error).message}. Check the command and try again.`);
     }
     this.watch?.watch(session.pid);
-    this.ledger.append('pty_session_started', sessionId, { profile: session.spec.profile, command, args, cwd, pid: session.pid, cols: session.cols, rows: session.rows, rerun: true });
+    this.ledger.append('pty_session_started', sessionId, {
+      profile: session.spec.profile,
+      command,
+      args,
+      cwd,
+      pid: session.pid,
+      cols: session.cols,
+      rows: session.rows,
+      rerun: true,
+    });
     this.scheduleChange();
-    return this.row(session);
+    return this.runningRow(session);
   }
 
   /** A window's tabs, kept for the next start; ids of sessions that do not exist are dropped. */
   saveLayout(layout: Layout): void {
-    const tabs = layout.tabs.filter((t) => this.sessions.has(t.sessionId));
-    const activeId = tabs.some((t) => t.sessionId === layout.activeId) ? layout.activeId : null;
-    this.layout = { tabs, activeId };
+    this.layout = this.known(layout);
+    this.restoredLayout = null;
   }
 
   /** The layout to save now (state.ts). */
@@ -277,17 +291,23 @@ export class PtyBridge {
 
   /** At start: the layout the last app saved, and what could not be restored. */
   setRestored(layout: Layout | null, notices: StateNotice[]): void {
-    if (layout) this.saveLayout(layout);
+    this.layout = this.restoredLayout = layout && this.known(layout);
     this.notices.push(...notices);
   }
 
   restoreInfo(): RestoreInfo {
-    return { layout: this.layout, notices: [...this.notices] };
+    return { layout: this.restoredLayout, notices: [...this.notices] };
+  }
+
+  /** The layout's tabs whose sessions exist. */
+  private known(layout: Layout): Layout {
+    const tabs = layout.tabs.filter((t) => this.sessions.has(t.sessionId));
+    return { tabs, activeId: tabs.some((t) => t.sessionId === layout.activeId) ? layout.activeId : null };
   }
 
   /** Ends every session and forgets the layout: with the state writer, nothing is left to restore. */
   async discard(): Promise<void> {
-    this.layout = null;
+    this.layout = this.restoredLayout = null;
     await Promise.all([...this.sessions.keys()].map((id) => this.stop(id, 'discard').catch(() => undefined)));
   }
 
@@ -629,6 +649,11 @@ export class PtyBridge {
 
   private row(session: PtySession): SessionRow {
     return toRow(session.facts(), this.now(), this.config.sessionTtlSeconds);
+  }
+
+  /** The row of a session that has just launched its process. */
+  private runningRow(session: PtySession): RunningRow {
+    return { ...this.row(session), pid: session.pid };
   }
 
   /** Out of the registry at once (views and stats see it gone); tracked until its processes are. */

@@ -17,7 +17,7 @@ export interface SessionFacts {
   command: string;
   args: string[];
   cwd: string;
-  pid: number;
+  pid: number | null;
   processState: 'running' | 'exited';
   attachedViews: number;
   kept: boolean;

@@ -60,6 +60,13 @@ export class ProcessFacts {
     };
     return this.cached;
   }
+
+  /** The command's working directory read now, past the cache: where a revived copy starts (state.ts). */
+  cwdNow(): string | null {
+    if (this.platform !== 'linux') return null;
+    this.commandPid ??= firstChild(this.wrapperPid);
+    return this.commandPid === null ? null : readLink(`/proc/${this.commandPid}/cwd`);
+  }
 }
 
 /** `tpgid`: "pid (comm) state ppid pgrp session tty_nr tpgid …", comm may hold spaces and parens. */

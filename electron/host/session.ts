@@ -225,7 +225,7 @@ export class PtySession {
     );
   }
 
-  /** 0 while it has no process (a screen-only revived session): never a pid to signal. */
+  /** 0 while it has no process (a screen-only revived session), which nothing here ever signals. */
   get pid(): number {
     return this.pty?.pid ?? 0;
   }
@@ -242,10 +242,13 @@ export class PtySession {
 
   /**
    * Where a revived copy of this session should start: where its shell is now, as it reported
-   * (OSC 7) or /proc says (process-facts.ts), else the folder it started in.
+   * (OSC 7) or as /proc says this moment (a `cd` just before quitting counts), else where it was
+   * last seen, else the folder it started in.
    */
   currentCwd(): string {
-    return this.facts().currentCwd ?? this.spec.cwd;
+    if (this.shell.cwd) return this.shell.cwd;
+    if (this.processState === 'running') this.procCwd = this.processFacts?.cwdNow() ?? this.procCwd;
+    return this.procCwd ?? this.spec.cwd;
   }
 
   /** Input accepted but not yet read by the program. */
@@ -280,7 +283,7 @@ export class PtySession {
       command: this.spec.command,
       args: this.spec.args,
       cwd: this.spec.cwd,
-      pid: this.pid,
+      pid: this.pty ? this.pty.pid : null,
       processState: this.processState,
       attachedViews: this.views.size,
       kept: this.kept,

@@ -88,9 +88,9 @@ export class StateKeeper {
 
   /**
    * At start, before any client connects: every saved session revived into the bridge, the
-   * saved layout and any problem handed to it. Returns how many came back. Never throws.
+   * saved layout and any problem handed to it. Never throws.
    */
-  restore(): number {
+  restore(): void {
     let state;
     try {
       this.store.prepare();
@@ -103,7 +103,7 @@ export class StateKeeper {
             message: `Another Linger (pid ${owner}) keeps its sessions in ${this.store.dir}, so this one neither restores nor saves sessions. Give this one its own LINGER_DATA_DIR.`,
           },
         ]);
-        return 0;
+        return;
       }
       state = this.store.load();
     } catch (err) {
@@ -112,21 +112,19 @@ export class StateKeeper {
       this.bridge.setRestored(null, [
         { id: `unusable-${this.now()}`, message: `Linger cannot use ${this.store.dir} (${reason}), so sessions will not be saved or restored. Fix that folder's permissions and restart Linger.` },
       ]);
-      return 0;
+      return;
     }
-    let revived = 0;
     for (const { record, screen } of state.sessions) {
-      // Not rewritten until it changes… except that its screen now ends with the dated line.
+      // Its file is on disk: one that fails to revive is deleted by the next write, and one that
+      // does is rewritten once (revision ''), with its dated line.
       this.written.set(record.id, { revision: '', bytes: Buffer.byteLength(screen.data) });
       try {
         this.bridge.revive(record, screen, state.savedAt);
-        revived += 1;
       } catch (err) {
         reportFailure(`restoring session ${record.id}`)(err);
       }
     }
     this.bridge.setRestored(state.layout, state.notices);
-    return revived;
   }
 
   /** The periodic save and the prompt delete of ended sessions; returns their disposer. */

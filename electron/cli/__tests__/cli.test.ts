@@ -271,7 +271,7 @@ const sessionRowSchema: z.ZodType<SessionRow> = z
     command: z.string(),
     args: z.array(z.string()),
     cwd: z.string(),
-    pid: z.number().int().positive(),
+    pid: z.number().int().positive().nullable(),
     state: z.enum(['running', 'detached', 'exited']),
     alive: z.boolean(),
     attached: z.boolean(),

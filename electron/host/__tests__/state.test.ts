@@ -2,6 +2,7 @@
  * Sessions come back after a restart or a crash: real shells through real node-pty, a real
  * data dir, and a "crash" that kills every process as the guardian would after a SIGKILL.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -13,7 +14,7 @@ import { createHost } from '../host';
 import { Ledger } from '../ledger';
 import { builtinProfiles } from '../profiles';
 import { StateKeeper, type StateKeeperOptions } from '../state';
-import { INDEX_FILE, STATE_DIR, StateStore } from '../state-store';
+import { INDEX_FILE, STATE_DIR, StateStore, processIdentity } from '../state-store';
 import { HERMETIC_BASH, pidAlive, tempDir, waitFor } from './harness';
 
 /** One run of the app over `dataDir`: a bridge, its state keeper, a client, and what the guardian was told. */
@@ -118,6 +119,11 @@ describe('a crash (SIGKILL, then the guardian): everything saved by the last wri
     // The guardian is told of the new shells only: an old pid may belong to anything by now.
     expect(second.watched.sort()).toEqual(rows.map((r) => r.pid).sort());
     expect(second.bridge.restoreInfo().layout).toEqual({ tabs: [{ sessionId: a, name: 'mine' }], activeId: a });
+    // Once a window says what its tabs are, the restored layout is not offered to more windows.
+    second.bridge.saveLayout({ tabs: [{ sessionId: b, name: null }], activeId: b });
+    expect(second.bridge.restoreInfo().layout).toBeNull();
+    await second.keeper.flush();
+    expect(savedIndex(dataDir).layout).toEqual({ tabs: [{ sessionId: b, name: null }], activeId: b });
 
     const text = await screen(second, a);
     expect(text).toMatch(/^marker$/m);
@@ -146,13 +152,13 @@ describe('a crash (SIGKILL, then the guardian): everything saved by the last wri
 
     const second = await boot(dataDir, home);
     const row = second.bridge.stats().sessions[0]!;
-    expect(row).toMatchObject({ session_id: tool, state: 'exited', alive: false, pid: 0, screen_only: true, exit_code: null });
+    expect(row).toMatchObject({ session_id: tool, state: 'exited', alive: false, pid: null, screen_only: true, exit_code: null });
     expect(second.watched).toEqual([]);
     const before = await screen(second, tool);
     expect(before.match(/tool-said-hi/g)).toHaveLength(1);
     expect(before).toMatch(DATED_LINE);
     expect(() => second.bridge.write(tool, 'x')).toThrow(/restored without its process.*Run it again/);
-    // Stopping it signals nothing: it has no process (pid 0 would be this test's own group).
+    // It can be attached and shown like any exited session.
     const viewer = second.bridge.connect(() => {});
     await second.bridge.attach(viewer.id, tool);
 
@@ -202,7 +208,7 @@ describe('a crash (SIGKILL, then the guardian): everything saved by the last wri
     await first.keeper.flush();
     first.crash();
     const second = await boot(dataDir, home);
-    expect(second.bridge.stats().sessions[0]).toMatchObject({ session_id: id, screen_only: true, pid: 0 });
+    expect(second.bridge.stats().sessions[0]).toMatchObject({ session_id: id, screen_only: true, pid: null });
     expect(await screen(second, id)).toMatch(/^bye$/m);
   });
 
@@ -369,6 +375,36 @@ describe('the app: quit saves, restart revives, discard forgets', () => {
     expect(fs.readFileSync(path.join(dataDir, STATE_DIR, INDEX_FILE), 'utf8')).toBe(saved);
     expect(JSON.parse(saved).sessions[0].id).toBe(id);
     expect(() => createHost({ mode: 'test', env: hostEnv(dataDir, home, { LINGER_RESTORE: 'no' }) })).toThrow(/LINGER_RESTORE=no is neither 0/);
+  });
+
+  test('another live app saving into the same data dir: this one neither restores nor saves, and says so', async () => {
+    const dataDir = tempDir();
+    const home = tempDir('linger-home-');
+    const other = spawn('sleep', ['60']);
+    try {
+      await waitFor('the other app', () => fs.existsSync(`/proc/${other.pid}/stat`));
+      const store = new StateStore(dataDir);
+      store.prepare();
+      store.claim(processIdentity(other.pid!));
+      const host = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
+      expect(host.bridge.restoreInfo().notices.map((n) => n.message)).toEqual([
+        expect.stringMatching(new RegExp(`Another Linger \\(pid ${other.pid}\\).*neither restores nor saves.*LINGER_DATA_DIR`)),
+      ]);
+      host.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+      await host.shutdown('SIGTERM');
+      expect(fs.readdirSync(path.join(dataDir, STATE_DIR))).toEqual(['owner.json']);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
+  test('a data dir whose sessions folder cannot be made: the app runs without saving, and says what to fix', async () => {
+    const dataDir = tempDir();
+    fs.writeFileSync(path.join(dataDir, STATE_DIR), 'a file in the way');
+    const host = createHost({ mode: 'test', env: hostEnv(dataDir, tempDir('linger-home-')) });
+    expect(host.bridge.restoreInfo().notices.map((n) => n.message)).toEqual([expect.stringMatching(/cannot use .*sessions.*Fix that folder/)]);
+    host.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    await host.shutdown('SIGTERM');
   });
 
   test('a corrupt state file: the app starts clean and says so once, to every window that asks', async () => {
