@@ -149,6 +149,7 @@ test('Discard all ends every session for good: a restart brings back only what c
   await expect(rowFor(page, shown)).toHaveCount(0);
   await expect(rowFor(page, closed)).toHaveCount(0);
   // The server keeps running: this window starts over with one new shell.
+  await expect(tabFor(page, shown)).toHaveCount(0);
   await expect(page.getByTestId('tab')).toHaveCount(1);
   const fresh = await activeSessionId(page);
   expect([shown, closed]).not.toContain(fresh);
