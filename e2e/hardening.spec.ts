@@ -38,6 +38,7 @@ test('kill -9 of the server leaves no process of any session, SIGHUP-ignorers in
 
   server.process.kill('SIGKILL');
   await expect.poll(() => sids.flatMap((sid) => sessionMembers(sid)), { timeout: 10_000 }).toEqual([]);
+  await server.stop();
 });
 
 test('an unusable data folder: one sentence naming it and what to do, exit 1', () => {

@@ -119,7 +119,7 @@ test('a tool comes back screen-only, and Run again runs it in the same session',
 
 test('a corrupt state file: the app starts clean, sets it aside and says so in one toast', async ({ page }) => {
   server = await startE2eServer();
-  await server.stop();
+  await server.end('SIGTERM');
   const stateDir = path.join(server.dataDir, 'sessions');
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   fs.writeFileSync(path.join(stateDir, 'index.json'), '{"version":1,"saved_at":1700000000000,"sessions":[{"id":"tor');

@@ -22,9 +22,21 @@ export interface NotificationLike {
   close(): void;
 }
 
+/**
+ * The body as plain text on screen. On Linux, Electron hands it to libnotify unescaped and most
+ * notification servers read body markup, so a title a program set with OSC 0 (`<a href=…>`), or a
+ * command line (`a && b`), would be markup: escaped there, as the issue's "text only" wants.
+ */
+export function bodyAsText(body: string, platform: NodeJS.Platform): string {
+  if (platform !== 'linux') return body;
+  return body.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 export interface NotifierDeps {
   /** Whether this OS can show notifications at all. */
   supported(): boolean;
+  /** Defaults to this process's: how the body must be written to show as text. */
+  platform?: NodeJS.Platform;
   create(options: { title: string; body: string }): NotificationLike;
   /** Brings the page's window forward: restored, shown, focused. */
   focus(page: WebContentsLike): void;
@@ -41,7 +53,7 @@ export function createNotifier(deps: NotifierDeps): DesktopNotifier {
   return {
     show(page, notice) {
       if (!deps.supported()) return;
-      const notification = deps.create({ title: notice.title, body: notice.body });
+      const notification = deps.create({ title: notice.title, body: bodyAsText(notice.body, deps.platform ?? process.platform) });
       open.add(notification);
       notification.on('close', () => open.delete(notification));
       notification.on('click', () => {

@@ -52,7 +52,6 @@ const FALLBACK_PROFILE: ProfileInfo = { name: DEFAULT_PROFILE, label: 'Shell', c
 /** How many ledger events the activity list shows. */
 const ACTIVITY_EVENTS = 50;
 
-
 /** How this window tells its user about a session that asks for attention. */
 export interface AttentionOutlets {
   notifier: OsNotifier;

@@ -16,6 +16,9 @@ export interface E2eServer {
   dataDir: string;
   home: string;
   process: ChildProcess;
+  /** Ends the server with `signal` and keeps its folders, for a restart. */
+  end(signal: NodeJS.Signals): Promise<void>;
+  /** Ends it (SIGTERM) for good: its HOME and data dir are removed. */
   stop(): Promise<void>;
   /** Ends this server with `signal` (SIGTERM: an orderly quit; SIGKILL: a crash), then starts it again. */
   restart(signal: 'SIGTERM' | 'SIGKILL'): Promise<E2eServer>;
@@ -84,7 +87,12 @@ async function launch(identity: Identity): Promise<E2eServer> {
     dataDir,
     home,
     process: child,
-    stop: () => end('SIGTERM'),
+    end,
+    async stop() {
+      await end('SIGTERM');
+      // Its HOME holds the data dir: scrollback and ledger stay private to the run.
+      fs.rmSync(home, { recursive: true, force: true });
+    },
     async restart(signal) {
       await end(signal);
       return launch({ ...identity, port: Number(new URL(origin).port) });

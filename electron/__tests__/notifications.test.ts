@@ -1,7 +1,7 @@
 /** OS notifications in the desktop app: the notify channel and the main process's notifier, through the Electron double. */
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { IPC_CHANNELS } from '../contract';
-import { MAX_OPEN_NOTIFICATIONS } from '../notifications';
+import { MAX_OPEN_NOTIFICATIONS, bodyAsText } from '../notifications';
 import { APP_URL, FakeFrame, FakeWebContents, createIpcStage, type FakeIpcMain, type IpcStage } from './electron-double';
 
 let stage: IpcStage;
@@ -49,3 +49,10 @@ test('notifications on screen are kept (their clicks need them) up to a cap, the
   expect(stage.notifications.filter((n) => n.closed)).toEqual(stage.notifications.slice(0, 2));
 });
 
+
+test('the body shows as text: on Linux, where notification servers read markup, it is escaped', () => {
+  const body = 'make && deploy <a href="https://evil.example">click</a>';
+  expect(bodyAsText(body, 'linux')).toBe('make &amp;&amp; deploy &lt;a href="https://evil.example"&gt;click&lt;/a&gt;');
+  expect(bodyAsText(body, 'darwin')).toBe(body);
+  expect(bodyAsText(body, 'win32')).toBe(body);
+});

@@ -12,7 +12,10 @@ export const PREVIEW_LINES = 3;
 /** A preview is one glance, not a scrollback: wide lines are cut. */
 export const PREVIEW_LINE_CHARS = 200;
 
-/** Only this much of the newest output is read for an approximate preview. */
+/**
+ * Only this much of the newest output is read for an approximate preview: three lines of even a
+ * 1000-column screen fit in it, and the read stays a few microseconds however much came since.
+ */
 const TAIL_CHARS = 8192;
 
 /** CSI, OSC (to BEL or ST), DCS/SOS/PM/APC strings, and two-character escapes. */

@@ -10,6 +10,7 @@
  * the command does no job control — then the command itself is in the foreground.
  */
 import fs from 'node:fs';
+import { readProcText, statFields } from './proc';
 
 /**
  * Facts are read at most this often per session: stats go out once a second, and /proc reads
@@ -49,7 +50,7 @@ export class ProcessFacts {
     // Until the wrapper has started the command there is nothing to cache: ask again next time.
     // Between its fork and its exec the child is still a copy of the wrapper (same argv), which
     // would show the wrapper's `sh` as the foreground program for a second.
-    if (command === null || readText(`/proc/${command}/cmdline`) === readText(`/proc/${this.wrapperPid}/cmdline`)) return NOTHING;
+    if (command === null || readProcText(`/proc/${command}/cmdline`) === readProcText(`/proc/${this.wrapperPid}/cmdline`)) return NOTHING;
     this.readAt = now;
     this.readWithCwd = withCwd;
     const group = foregroundGroup(this.wrapperPid);
@@ -71,33 +72,23 @@ export class ProcessFacts {
 
 /** `tpgid`: "pid (comm) state ppid pgrp session tty_nr tpgid …", comm may hold spaces and parens. */
 function foregroundGroup(pid: number): number | null {
-  const stat = readText(`/proc/${pid}/stat`);
-  if (stat === null) return null;
-  const tpgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[5]);
+  const tpgid = Number(statFields(pid)?.[5]);
   return Number.isInteger(tpgid) && tpgid > 0 ? tpgid : null;
 }
 
 function firstChild(pid: number): number | null {
-  const children = readText(`/proc/${pid}/task/${pid}/children`);
+  const children = readProcText(`/proc/${pid}/task/${pid}/children`);
   const first = Number(children?.trim().split(' ')[0]);
   return Number.isInteger(first) && first > 0 ? first : null;
 }
 
 function programName(pid: number): string | null {
-  const comm = readText(`/proc/${pid}/comm`)?.trim();
+  const comm = readProcText(`/proc/${pid}/comm`)?.trim();
   if (!comm) return null;
   if (comm.length < COMM_MAX_CHARS) return comm;
-  const argv0 = readText(`/proc/${pid}/cmdline`)?.split('\0')[0];
+  const argv0 = readProcText(`/proc/${pid}/cmdline`)?.split('\0')[0];
   const base = argv0?.slice(argv0.lastIndexOf('/') + 1).replace(/^-/, '');
   return base && base.startsWith(comm) ? base : comm;
-}
-
-function readText(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null; // gone meanwhile, or not ours to read
-  }
 }
 
 function readLink(file: string): string | null {

@@ -4,6 +4,7 @@
  * in their own process group (job control) or ignore SIGHUP.
  */
 import fs from 'node:fs';
+import { statFields } from './proc';
 
 /**
  * How soon `terminateSession` first looks whether the processes are gone: a shell that honours
@@ -35,15 +36,8 @@ function scanSessions(): Map<number, number[]> {
   for (const entry of fs.readdirSync('/proc')) {
     const code = entry.charCodeAt(0);
     if (code < 48 || code > 57) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // "pid (comm) state ppid pgrp session …" — comm may hold spaces and parens.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') continue;
+    const fields = statFields(entry);
+    if (!fields || fields[0] === 'Z') continue;
     const sid = Number(fields[3]);
     const members = bySid.get(sid);
     if (members) members.push(Number(entry));
@@ -94,6 +88,8 @@ async function waitUntilGone(sid: number, ms: number): Promise<boolean> {
  * process still belongs to that session.
  */
 export async function terminateSession(sid: number, graceMs: number, leaderReaped: boolean): Promise<{ escalated: boolean }> {
+  // kill(-0) is the caller's own process group: a session without a process has nothing to end.
+  if (!(sid > 0)) return { escalated: false };
   if (!leaderReaped) {
     signalProcess(-sid, 'SIGHUP');
     signalProcess(sid, 'SIGHUP');
@@ -107,6 +103,7 @@ export async function terminateSession(sid: number, graceMs: number, leaderReape
 
 /** Synchronous last resort when the host itself is going down and cannot wait. */
 export function killSessionNow(sid: number, leaderReaped: boolean): void {
+  if (!(sid > 0)) return;
   for (const pid of sessionMembers(sid)) signalProcess(pid, 'SIGKILL');
   if (!leaderReaped) signalProcess(-sid, 'SIGKILL');
 }

@@ -91,14 +91,37 @@ function isExecutable(file: string): boolean {
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'fish', 'dash', 'ksh', 'mksh', 'oksh', 'yash', 'ash', 'tcsh', 'csh', 'nu', 'elvish', 'xonsh', 'pwsh']);
 
 /**
- * Whether `command args` is an interactive shell — a shell given options only (`bash -l`, `bash
- * --norc`), not a script or `-c` — which a restart may run again with nothing lost but its old
- * process. Anything else could act on the world (a build, a deploy, an agent), so it waits for
- * the user to run it again.
+ * Options that only choose how an interactive shell starts: login or not, which start-up files,
+ * interactive, no history. Anything else may run something (`-c`, `--init-command=deploy`,
+ * `-C`, a script), so it is not on the list.
+ */
+const HARMLESS_SHELL_OPTIONS = new Set([
+  '-i',
+  '-l',
+  '-il',
+  '-li',
+  '--login',
+  '--interactive',
+  '--norc',
+  '--noprofile',
+  '--no-rcs',
+  '-f',
+  '--no-config',
+  '--private',
+  '-N',
+  '--posix',
+  '--noediting',
+]);
+
+/**
+ * Whether `command args` is an interactive shell — a shell given only options from the list
+ * above (`bash -l`, `bash --norc`), never a script, `-c` or an init command — which a restart may
+ * run again with nothing lost but its old process. Anything else could act on the world (a build,
+ * a deploy, an agent), so it waits for the user to run it again.
  */
 export function isInteractiveShell(command: string, args: readonly string[]): boolean {
   const name = path.basename(command).replace(/\.exe$/i, '').replace(/^-/, '');
-  return SHELLS.has(name) && args.every((arg) => arg.startsWith('-') && !/^-[^-]*c/.test(arg));
+  return SHELLS.has(name) && args.every((arg) => HARMLESS_SHELL_OPTIONS.has(arg));
 }
 
 export function assertCwd(cwd: string): string {

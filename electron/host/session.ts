@@ -18,7 +18,7 @@ import { OscScanner } from './osc-scanner';
 import { ProcessFacts } from './process-facts';
 import { killSessionNow, signalProcess, terminateSession } from './process-tree';
 import { PtyInput, type PtyMaster } from './pty-input';
-import { ShellFacts } from './shell-facts';
+import { MAX_TITLE_CHARS, ShellFacts, oneLine } from './shell-facts';
 import { withShellIntegration } from './shell-integration';
 import { retiredScreen } from './terminal-modes';
 
@@ -177,7 +177,9 @@ export class PtySession {
       spec.rows,
       spec.scrollback,
       (title) => {
-        this.oscTitle = title;
+        // A program may set any title (a `cat` of a hostile file, too): it is shown in every
+        // stats push and saved for the next start, so it is held to one line of sane length.
+        this.oscTitle = oneLine(title, MAX_TITLE_CHARS);
         hooks.changed(this);
       },
       restored,

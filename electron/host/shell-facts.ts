@@ -15,6 +15,8 @@ import type { OscSequence } from './osc-scanner';
 
 /** A command line is shown in a card and a toast: past this it is cut with an ellipsis. */
 export const MAX_COMMAND_CHARS = 500;
+/** A tab shows a few dozen characters of a title and a card a line: this keeps any real one whole. */
+export const MAX_TITLE_CHARS = 256;
 
 /** A path longer than PATH_MAX is not one the kernel would give a process. */
 export const MAX_PATH_CHARS = 4096;
@@ -75,7 +77,7 @@ export class ShellFacts {
   private commandLine(params: string[]): void {
     // E;<escaped line>;<nonce>: the escaping leaves no `;` inside the line.
     if (params.length !== 2 || params[1] !== this.nonce || !this.nonce) return;
-    const command = cleanCommand(unescapeCommand(params[0]!));
+    const command = oneLine(unescapeCommand(params[0]!), MAX_COMMAND_CHARS);
     // Some shells (fish 4) mark C themselves before our script's E arrives.
     if (this.running && this.running.command === null) this.running.command = command;
     else this.pendingCommand = command;
@@ -119,8 +121,9 @@ export function unescapeCommand(escaped: string): string {
   );
 }
 
-/** One line of plain text: control characters (newlines of a multi-line command too) become a space. */
-export function cleanCommand(command: string): string {
-  const flat = command.replace(CONTROL_CHARS, ' ').trim();
-  return flat.length > MAX_COMMAND_CHARS ? `${flat.slice(0, MAX_COMMAND_CHARS - 1)}…` : flat;
+/** One line of plain text, at most `max` characters: control characters (newlines too) become a space. */
+export function oneLine(text: string, max: number): string {
+  const flat = text.replace(CONTROL_CHARS, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { requestSchemas, type Layout, type StateNotice } from '../contract';
 import { PRIVATE_FILE_MODE } from './ledger';
+import { readProcText, statFields } from './proc';
 import type { SavedScreen } from './mirror';
 import { PRIVATE_DIR_MODE } from './startup';
 
@@ -63,14 +64,23 @@ const recordSchema = z.object({
 });
 export type SessionRecord = z.infer<typeof recordSchema>;
 
+/**
+ * The index as written. Read, its records are checked one by one (`readIndex`): a record the
+ * schema refuses costs that session alone, never the others.
+ */
 const indexSchema = z.object({
   version: z.literal(STATE_VERSION),
   /** When it was written: the time a revived screen says it is from. */
   saved_at: z.number(),
   layout: requestSchemas.saveLayout.nullable(),
-  sessions: z.array(recordSchema),
+  sessions: z.array(z.unknown()),
 });
-export type StateIndex = z.infer<typeof indexSchema>;
+export type StateIndex = Omit<z.infer<typeof indexSchema>, 'sessions'> & { sessions: SessionRecord[] };
+
+/** Whether a record can be read back: the writer keeps out what the reader would refuse. */
+export function isRestorable(record: SessionRecord): boolean {
+  return recordSchema.safeParse(record).success;
+}
 
 const headerSchema = z.object({
   version: z.literal(STATE_VERSION),
@@ -135,24 +145,32 @@ export class StateStore {
   load(): LoadedState {
     const notices: StateNotice[] = [];
     const indexFile = path.join(this.dir, INDEX_FILE);
-    let index: StateIndex | null = null;
+    let index: { savedAt: number; layout: Layout | null; records: SessionRecord[]; refused: number } | null = null;
     try {
       index = readIndex(indexFile);
     } catch (err) {
       notices.push(this.setAside(indexFile, err, 'its saved sessions'));
     }
     const sessions: LoadedState['sessions'] = [];
-    for (const record of index?.sessions ?? []) {
+    const lost: string[] = [];
+    for (const record of index?.records ?? []) {
       const file = this.screenFile(record.id);
       try {
         const screen = readScreen(file, record.id);
         if (screen) sessions.push({ record, screen });
       } catch (err) {
-        notices.push(this.setAside(file, err, `the saved screen of "${record.title || record.command}"`));
+        const { reason, where } = this.moveAside(file, err);
+        lost.push(`the saved screen of "${record.title || record.command}": ${reason}. ${where}`);
       }
     }
+    // One notice however many went wrong: a toast each would bury the window.
+    const refused = index?.refused ?? 0;
+    if (lost.length > 0 || refused > 0) {
+      const parts = [...lost, ...(refused > 0 ? [`${refused} saved session${refused === 1 ? ' was' : 's were'} not in a form this Linger reads, and left out.`] : [])];
+      notices.push({ id: `sessions-${this.now()}`, message: `Linger could not restore every session. ${parts.join(' ')} The others are back.` });
+    }
     this.removeOthers(new Set(sessions.map((s) => s.record.id)));
-    return { savedAt: index?.saved_at ?? 0, layout: index?.layout ?? null, sessions, notices };
+    return { savedAt: index?.savedAt ?? 0, layout: index?.layout ?? null, sessions, notices };
   }
 
   /** Writes one session's screen (before the index that lists it). */
@@ -227,22 +245,33 @@ export class StateStore {
   }
 
   private setAside(file: string, err: unknown, what: string): StateNotice {
+    const aside = this.asideName(file);
+    const { reason, where } = this.moveAside(file, err, aside);
+    return { id: path.basename(aside), message: `Linger could not restore ${what}: ${reason}. It started without it. ${where}` };
+  }
+
+  /** Moves a bad file out of the way: what was wrong with it, and where it went. */
+  private moveAside(file: string, err: unknown, aside = this.asideName(file)): { reason: string; where: string } {
     const reason = err instanceof Unreadable ? err.message : `it could not be read (${(err as Error).message})`;
-    const aside = `${file}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
-    let where: string;
     try {
       fs.renameSync(file, aside);
-      where = `It was moved to ${aside}; delete it once you no longer need it.`;
+      return { reason, where: `It was moved to ${aside}; delete it once you no longer need it.` };
     } catch {
       fs.rmSync(file, { force: true });
-      where = 'It could not be moved aside and was deleted.';
+      return { reason, where: 'It could not be moved aside and was deleted.' };
     }
-    return { id: path.basename(aside), message: `Linger could not restore ${what}: ${reason}. It started without it. ${where}` };
+  }
+
+  private asideName(file: string): string {
+    return `${file}.corrupt-${new Date(this.now()).toISOString().replace(/[:.]/g, '-')}`;
   }
 }
 
-/** The index, or null when there is none; throws Unreadable (or a read error) for a bad one. */
-function readIndex(file: string): StateIndex | null {
+/**
+ * The index, or null when there is none; throws Unreadable (or a read error) for a bad one. Its
+ * records are checked one by one: `refused` counts those left out.
+ */
+function readIndex(file: string): { savedAt: number; layout: Layout | null; records: SessionRecord[]; refused: number } | null {
   const text = readCapped(file, MAX_INDEX_BYTES);
   if (text === null) return null;
   let value: unknown;
@@ -257,7 +286,12 @@ function readIndex(file: string): StateIndex | null {
   }
   const parsed = indexSchema.safeParse(value);
   if (!parsed.success) throw new Unreadable('the file is not a Linger state file (or is damaged)');
-  return parsed.data;
+  const records: SessionRecord[] = [];
+  for (const raw of parsed.data.sessions) {
+    const record = recordSchema.safeParse(raw);
+    if (record.success) records.push(record.data);
+  }
+  return { savedAt: parsed.data.saved_at, layout: parsed.data.layout, records, refused: parsed.data.sessions.length - records.length };
 }
 
 /** A session's screen, or null when its file is missing; throws for a bad one. */
@@ -303,9 +337,16 @@ function readCapped(file: string, max: number): Buffer | null {
 
 const isTempName = (name: string): boolean => name.startsWith('.') && name.endsWith('.tmp');
 
+/** As `writeAtomic`, synchronously (the claim is made before anything else runs). */
 function writeFileAtomicSync(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, text, { mode: PRIVATE_FILE_MODE });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  const fd = fs.openSync(temp, 'w', PRIVATE_FILE_MODE);
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(temp, file);
 }
 
@@ -321,7 +362,7 @@ export interface ProcessIdentity {
 }
 
 export function processIdentity(pid: number): ProcessIdentity {
-  return { pid, boot: readTrimmed('/proc/sys/kernel/random/boot_id'), start: statFields(pid)?.[19] ?? null };
+  return { pid, boot: readProcText('/proc/sys/kernel/random/boot_id')?.trim() ?? null, start: statFields(pid)?.[19] ?? null };
 }
 
 /** Alive (not a zombie: an app that died but was not reaped yet is gone), and the same process. */
@@ -341,20 +382,6 @@ function readOwner(file: string): ProcessIdentity | null {
     const value = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<ProcessIdentity>;
     if (!Number.isInteger(value.pid)) return null;
     return { pid: value.pid as number, boot: value.boot ?? null, start: value.start ?? null };
-  } catch {
-    return null;
-  }
-}
-
-/** /proc/<pid>/stat from its third field (state) on; null where there is no /proc. */
-function statFields(pid: number): string[] | null {
-  const stat = readTrimmed(`/proc/${pid}/stat`);
-  return stat ? stat.slice(stat.lastIndexOf(')') + 2).split(' ') : null;
-}
-
-function readTrimmed(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
   } catch {
     return null;
   }

@@ -12,12 +12,16 @@
 import type { PtyBridge } from './bridge';
 import { reportFailure } from './log';
 import type { PtySession } from './session';
-import { MAX_SCREEN_BYTES, MAX_TOTAL_SCREEN_BYTES, STATE_VERSION, type SessionRecord, type StateStore } from './state-store';
+import { MAX_SCREEN_BYTES, MAX_TOTAL_SCREEN_BYTES, STATE_VERSION, isRestorable, type SessionRecord, type StateStore } from './state-store';
 
 /** The issue's bound on what a SIGKILL may lose, and often enough that a busy shell costs little. */
 export const STATE_WRITE_INTERVAL_MS = 10_000;
 
-/** How long quitting waits for the last save before it stops the sessions anyway (a hung disk). */
+/**
+ * How long quitting waits for the last save before it stops the sessions anyway (a hung disk, a
+ * network home): a healthy save of 50 sessions takes tens of milliseconds, and quitting must stay
+ * well inside what an OS allows an app at logout.
+ */
 export const FINAL_WRITE_TIMEOUT_MS = 5000;
 
 export interface StateKeeperOptions {
@@ -68,6 +72,8 @@ export class StateKeeper {
   private readonly maxScreenBytes: number;
   private readonly maxTotalBytes: number;
   private readonly written = new Map<string, WrittenScreen>();
+  /** Sessions whose record is too large to restore, already reported. */
+  private readonly unrestorable = new Set<string>();
   /** The last index written, without its time: an unchanged one is not rewritten. */
   private lastIndex: string | null = null;
   private chain: Promise<void> = Promise.resolve();
@@ -232,15 +238,18 @@ export class StateKeeper {
       const bytes = this.written.get(session.id)?.bytes;
       if (bytes !== undefined) sizes.set(session.id, bytes);
     }
-    // The files are written side by side (fsync is most of their cost), all before the index.
-    await allWritten(writes);
+    // The files are written side by side (fsync is most of their cost), all before the index. A
+    // screen that fails to write does not stop the rest: ended sessions' screens still go and the
+    // index is still written (a listed screen that is missing is skipped on load); the failure is
+    // reported at the end, and the next write tries that screen again.
+    let failure = await firstFailure(writes);
     const cuts: Array<Promise<void>> = [];
     for (const [id, budget] of screenBudgets(sizes, this.maxTotalBytes)) {
       if (!this.bridge.has(id)) continue;
       await yieldToOutput();
       await this.saveScreen(this.bridge.session(id), this.written.get(id)?.revision ?? '', budget, cuts);
     }
-    await allWritten(cuts);
+    failure ??= await firstFailure(cuts);
     let changed = writes.length + cuts.length > 0;
 
     const live = this.bridge.liveSessions().filter((s) => this.written.has(s.id));
@@ -252,13 +261,23 @@ export class StateKeeper {
       changed = true;
     }
     const layout = this.bridge.currentLayout;
-    const sessions = live.map(record);
+    const sessions: SessionRecord[] = [];
+    for (const session of live) {
+      const saved = record(session);
+      // One the next start could not read would be left out then; it is left out now, said once.
+      if (isRestorable(saved)) sessions.push(saved);
+      else if (!this.unrestorable.has(saved.id)) {
+        this.unrestorable.add(saved.id);
+        reportFailure(`saving session ${saved.id} for the next start`)(new Error('its command line or environment is too large to restore'));
+      }
+    }
     const content = JSON.stringify({ layout, sessions });
     if (changed || final || content !== this.lastIndex) {
       await this.store.writeIndex({ version: STATE_VERSION, saved_at: this.now(), layout, sessions });
       this.lastIndex = content;
       await this.store.syncDir();
     }
+    if (failure) throw failure;
   }
 
   /**
@@ -280,10 +299,10 @@ export class StateKeeper {
   }
 }
 
-/** Waits for every write, then throws the first failure if any failed. */
-async function allWritten(writes: Array<Promise<void>>): Promise<void> {
+/** Waits for every write; the first failure, if any failed. */
+async function firstFailure(writes: Array<Promise<void>>): Promise<unknown> {
   const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  return failed ? failed.reason : undefined;
 }
 
 /** A session as the next start needs it. */

@@ -236,8 +236,10 @@ function SessionRowItem({ row, alert }: { row: RowView; alert: Alert | undefined
           testId="session-keep"
           label={row.kept ? 'Unkeep' : 'Keep'}
           pressed={row.kept}
-          disabled={row.state === 'exited'}
-          title={row.kept ? 'Let it expire again when left detached' : 'Never expire while it runs'}
+          // A restored screen waiting for Run again can be kept too: keeping it is the only way to
+          // hold it past the TTL until its user gets to it.
+          disabled={row.state === 'exited' && !row.screenOnly}
+          title={row.kept ? 'Let it expire again when left detached' : row.screenOnly ? 'Keep this restored screen until you run it again or stop it' : 'Never expire while it runs'}
           onClick={() => void controller.setKept(row.sessionId, !row.kept)}
         />
         <CardButton

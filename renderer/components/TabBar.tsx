@@ -1,7 +1,7 @@
 /**
  * The tab strip: one tab per open session (title, starting/activity/exited marker, a badge when
- * it asked for attention, detach and stop buttons), rename by double-click or F2, reorder by drag or Ctrl+Shift+PageUp/Down, a
- * context menu, and the new-tab button with its profile menu.
+ * it asked for attention, detach and stop buttons), rename by double-click or F2, reorder by
+ * drag or Ctrl+Shift+PageUp/Down, a context menu, and the new-tab button with its profile menu.
  */
 import { useCallback, useRef, useState, type DragEvent, type KeyboardEvent, type MouseEvent } from 'react';
 import type { Alert } from '../attention';

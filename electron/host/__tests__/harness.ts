@@ -16,8 +16,17 @@ export const HERMETIC_BASH = { command: 'bash', args: ['--noprofile', '--norc'] 
 /** The shell-integration scripts as the source tree has them (the build copies them next to the bundle). */
 export const SHELL_SCRIPTS = fileURLToPath(new URL('../shell-scripts', import.meta.url));
 
+const madeDirs: string[] = [];
+
+/** A fresh folder in the temp dir, removed after the test file (vitest.setup.ts): they hold scrollback. */
 export function tempDir(prefix = 'linger-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  madeDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of madeDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export interface Harness {

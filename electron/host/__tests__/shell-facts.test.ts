@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { NOTICE_MIN_GAP_MS, isLongCommand, noticeAllowed } from '../attention';
-import { MAX_COMMAND_CHARS, ShellFacts, cleanCommand, parseFileUrl, unescapeCommand } from '../shell-facts';
+import { MAX_COMMAND_CHARS, ShellFacts, oneLine, parseFileUrl, unescapeCommand } from '../shell-facts';
 
 const NONCE = 'f00dfeed';
 const HOSTS = new Set(['devbox']);
@@ -82,8 +82,8 @@ describe('text from the stream is only ever text', () => {
 
   test('command lines: unescaped, one line, control characters gone, cut at the cap', () => {
     expect(unescapeCommand('a\\\\b\\x3bc\\x0ad\\q')).toBe('a\\b;c\nd\\q');
-    expect(cleanCommand('for i in 1 2\ndo echo\x1b[31m $i; done\x07')).toBe('for i in 1 2 do echo [31m $i; done');
-    const long = cleanCommand('x'.repeat(10_000));
+    expect(oneLine('for i in 1 2\ndo echo\x1b[31m $i; done\x07', MAX_COMMAND_CHARS)).toBe('for i in 1 2 do echo [31m $i; done');
+    const long = oneLine('x'.repeat(10_000), MAX_COMMAND_CHARS);
     expect(long).toHaveLength(MAX_COMMAND_CHARS);
     expect(long.endsWith('…')).toBe(true);
   });

@@ -13,6 +13,7 @@ import { loadConfig } from '../config';
 import { createHost } from '../host';
 import { Ledger } from '../ledger';
 import { builtinProfiles } from '../profiles';
+import { MAX_TITLE_CHARS } from '../shell-facts';
 import { StateKeeper, type StateKeeperOptions } from '../state';
 import { INDEX_FILE, STATE_DIR, StateStore, processIdentity } from '../state-store';
 import { HERMETIC_BASH, pidAlive, tempDir, waitFor } from './harness';
@@ -256,7 +257,52 @@ describe('a crash (SIGKILL, then the guardian): everything saved by the last wri
   });
 });
 
+describe('what a program prints cannot cost the other sessions', () => {
+  test('a huge window title is cut to one sane line, and every session still comes back', async () => {
+    const dataDir = tempDir();
+    const home = tempDir('linger-home-');
+    const first = await boot(dataDir, home);
+    const a = shell(first);
+    const b = shell(first);
+    first.bridge.write(a, "printf '\\033]0;%s\\007' \"$(head -c 5000 /dev/zero | tr '\\0' x)\"; echo titled\r");
+    await until(first, a, /^titled$/m);
+    await waitFor('the title', () => first.bridge.stats().sessions[0]!.title.startsWith('xxx'));
+    expect(first.bridge.stats().sessions[0]!.title.length).toBeLessThanOrEqual(MAX_TITLE_CHARS);
+    await first.keeper.flush();
+    first.crash();
+
+    const second = await boot(dataDir, home);
+    expect(second.bridge.stats().sessions.map((r) => r.session_id)).toEqual([a, b]);
+    expect(second.bridge.restoreInfo().notices).toEqual([]);
+  });
+});
+
 describe('what is written, and when', () => {
+  test('a screen that fails to write stops nothing else: an ended session is still deleted and the index still written', async () => {
+    const dataDir = tempDir();
+    const home = tempDir('linger-home-');
+    const run = await boot(dataDir, home);
+    const a = shell(run);
+    const b = shell(run);
+    const ended = shell(run);
+    await run.keeper.flush();
+    const screenFile = (id: string) => path.join(dataDir, STATE_DIR, `${id}.screen`);
+    expect(fs.existsSync(screenFile(ended))).toBe(true);
+
+    // A's disk write fails (say its file is held by another program); B's and the rest go on.
+    const writeScreen = run.store.writeScreen.bind(run.store);
+    vi.spyOn(run.store, 'writeScreen').mockImplementation((id, screen) => (id === a ? Promise.reject(new Error('EIO')) : writeScreen(id, screen)));
+    run.bridge.write(a, 'echo changed-a\r');
+    run.bridge.write(b, 'echo changed-b\r');
+    await until(run, a, /^changed-a$/m);
+    await until(run, b, /^changed-b$/m);
+    await run.bridge.stop(ended);
+    await expect(run.keeper.flush()).rejects.toThrow('EIO');
+    expect(fs.existsSync(screenFile(ended))).toBe(false);
+    expect(savedIndex(dataDir).sessions.map((r: { id: string }) => r.id)).toEqual([a, b]);
+    expect(fs.readFileSync(screenFile(b), 'utf8')).toContain('changed-b');
+  });
+
   test('every interval while something changed, not when nothing did; a stop deletes the screen at once', async () => {
     const dataDir = tempDir();
     const home = tempDir('linger-home-');
