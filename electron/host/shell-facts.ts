@@ -5,7 +5,8 @@
  *
  * Anything a program prints can imitate these sequences, so every value is only ever stored
  * and shown as text: a path must be a `file://` URL of this machine, a command line must carry
- * the nonce only the injected script knows, lengths are capped and control characters dropped.
+ * the session's nonce (which printed text cannot know; see shell-integration.ts), lengths are
+ * capped and control characters dropped.
  * A forged mark can at worst make the panel say something untrue about that same session.
  *
  * Pure: a function of the sequences and the clock readings passed in.

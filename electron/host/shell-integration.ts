@@ -11,8 +11,16 @@
  * - fish: `--init-command`, which fish runs after the user's config.
  *
  * Only a plain interactive start is changed: a profile with other arguments (`--norc`, `-c`, a
- * script) runs exactly as given. The nonce reaches the script in _LINGER_NONCE, which the
- * script unsets before anything else runs (LINGER_* names are the host's and never reach shells).
+ * script) runs exactly as given.
+ *
+ * The nonce reaches the script in _LINGER_NONCE, which the script unsets before anything else
+ * runs, so the programs it starts do not inherit it (LINGER_* names are the host's and never
+ * reach shells). It is not a secret from programs that run as the user: /proc/<pid>/environ of
+ * the shell and of the wrapper keeps the environment they started with, and the shell's memory
+ * and every command line it reports hold it too. What it stops is output passing for a command
+ * line: a `cat` of a hostile file, a remote host over ssh, a log being followed: text that
+ * cannot read this machine's /proc. Code running here as the user needs no forged line to do
+ * harm, so a way to hide the nonce from it (a file read and deleted at start) would guard nothing.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -60,6 +60,26 @@ const installed = (shell: string): boolean => resolveCommand(shell) !== null;
 const output = (id: string) => dataFor(h.events, id);
 const count = (text: string, needle: string) => text.split(needle).length - 1;
 
+/** A file the shell may have written in the temp HOME; '' while it has not. */
+const readHome = (name: string): string => {
+  try {
+    return fs.readFileSync(path.join(h.home, name), 'utf8');
+  } catch {
+    return '';
+  }
+};
+
+/**
+ * Runs `line` and waits for the prompt after it (every prompt is marked with OSC 133 A, by our
+ * script or the user's): the row then tells how the command ended, or that it was not reported.
+ */
+async function runToPrompt(id: string, line: string): Promise<SessionRow> {
+  const prompts = count(output(id), '\x1b]133;A');
+  h.bridge.write(id, `${line}\r`);
+  await waitFor(`the prompt after ${JSON.stringify(line)}`, () => count(output(id), '\x1b]133;A') > prompts);
+  return rowOf(id)!;
+}
+
 describe('which starts get integration', () => {
   test('bash, zsh and fish started plainly (or as login shells); anything else runs as given', () => {
     const env = { HOME: '/home/u', ZDOTDIR: '/home/u/.config/zsh' };
@@ -150,14 +170,18 @@ describe('bash', () => {
     expect(count(since(id), '\x1b]133;C')).toBe(1);
   });
 
-  test('the nonce never reaches a program, and what a program prints is not believed', async () => {
+  test('what a program prints cannot pass for a command line or a cwd; programs do not inherit the nonce', async () => {
     h = createHarness();
+    writeHome({ '.bashrc': 'HISTCONTROL=ignorespace\n' });
     const id = await startShell();
     await runAndWait(id, 'env | grep -c _LINGER_ > ~/count; cd /tmp', 'the command', (row) => row.current_cwd === '/tmp');
-    expect(fs.readFileSync(path.join(h.home, 'count'), 'utf8').trim()).toBe('0');
-    // A program forging a command line, and cwds on another host and with a newline.
-    const forged = "printf '\\033]633;E;rm -rf /;guess\\007\\033]7;file://elsewhere/etc\\007\\033]7;file:///%%0a\\007'";
-    const row = await runAndWait(id, forged, 'the forgery', (r) => r.last_command?.command === forged);
+    expect(readHome('count').trim()).toBe('0');
+    // A command whose own line is not reported (the leading space hides it) forges one, with a
+    // wrong nonce, and cwds on another host and with a newline: only the nonce keeps the forged
+    // line from becoming this command's.
+    const forged = " printf '\\033]633;E;rm -rf /;guess\\007\\033]7;file://elsewhere/etc\\007\\033]7;file:///%%0a\\007'";
+    const row = await runToPrompt(id, forged);
+    expect(row.last_command).toMatchObject({ command: null, exit_code: 0 });
     expect(row.current_cwd).toBe('/tmp');
     await runAndWait(id, 'true', 'the next command', (r) => r.last_command?.command === 'true');
   });

@@ -9,8 +9,10 @@
 #
 # Turn it off with LINGER_SHELL_INTEGRATION=0, or "shellIntegration": false in a profile.
 
-# The nonce proves a command line came from this script, so no program may see it: it stays
-# in an unexported shell variable.
+# The nonce marks the command lines this script prints, so that what programs print (a `cat` of a
+# hostile file, the output of a remote host) cannot pass for one. It is kept out of the
+# environment of what you run, but it is no secret from programs running here as you: the
+# environment bash started with stays readable in /proc/<pid>/environ whatever `unset` does.
 __linger_nonce=${_LINGER_NONCE-}
 builtin unset _LINGER_NONCE
 __linger_login=${_LINGER_LOGIN-}
