@@ -223,6 +223,30 @@ describe('zsh', () => {
     await waitFor('zsh in the foreground', () => rowWhere(id, (r) => r.foreground === 'zsh'));
     expect(fs.readFileSync(path.join(h.home, 'precmd.log'), 'utf8')).toContain('precmd-ran');
   });
+
+  test("what the user's .zshenv and .zshrc declare stays declared: typeset -U path, typeset -A, typeset", async ({ skip }) => {
+    skip(!installed('zsh'), 'zsh is not installed (Debian/Ubuntu: sudo apt-get install -y zsh)');
+    h = createHarness();
+    writeHome({
+      '.zshenv': 'typeset -U path\npath=(/opt/from-zshenv $path /opt/from-zshenv)\ntypeset -A ENV_MAP\nENV_MAP[k]=env-v\ntypeset env_plain=env-p\n',
+      '.zshrc': "typeset -A ZSH_HIGHLIGHT_STYLES\nZSH_HIGHLIGHT_STYLES[default]=none\npath=(/opt/from-zshrc $path /opt/from-zshrc)\ntypeset rc_plain=rc-p\nPS1='z%# '\n",
+    });
+    const id = await startShell({ command: 'zsh' });
+    const probe = 'R:${(j:,:)${(@M)path:#/opt/*}}:${(t)ENV_MAP}=${ENV_MAP[k]-}:${(t)ZSH_HIGHLIGHT_STYLES}=${ZSH_HIGHLIGHT_STYLES[default]-}:${env_plain-}:${rc_plain-}.';
+    h.bridge.write(id, `print -r -- "${probe}"\r`);
+    await waitFor('the values', () => /R:[^$]*\.\r\n/.test(since(id)));
+    expect(since(id)).toContain('R:/opt/from-zshrc,/opt/from-zshenv:association=env-v:association=none:env-p:rc-p.\r\n');
+  });
+
+  test('setopt nounset in .zshrc: the hooks are still installed, without an error', async ({ skip }) => {
+    skip(!installed('zsh'), 'zsh is not installed (Debian/Ubuntu: sudo apt-get install -y zsh)');
+    h = createHarness();
+    writeHome({ '.zshrc': "setopt nounset\nPS1='z%# '\n" });
+    const id = await startShell({ command: 'zsh' });
+    const row = await runAndWait(id, 'cd /tmp; false', 'the command', (r) => r.last_command?.command === 'cd /tmp; false' && r.current_cwd === '/tmp');
+    expect(row.last_command?.exit_code).toBe(1);
+    expect(output(id)).not.toContain('parameter not set');
+  });
 });
 
 describe('fish', () => {

@@ -1,2 +1,3 @@
 # Linger shell integration for zsh: runs your .zprofile (see .zshenv here).
-__linger_source .zprofile
+__linger_enter .zprofile && builtin source -- "$__linger_file"
+__linger_leave
