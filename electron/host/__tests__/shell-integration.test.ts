@@ -259,6 +259,29 @@ describe('fish', () => {
     const row = await runAndWait(id, 'cd /tmp; false', 'the command', (r) => r.last_command?.command === 'cd /tmp; false' && r.current_cwd === '/tmp');
     expect(row.last_command?.exit_code).toBe(1);
   });
+
+  test("marks the user's prompt and event handlers print are not doubled; other functions are neither read nor loaded", async ({ skip }) => {
+    skip(!installed('fish'), 'fish is not installed (Debian/Ubuntu: sudo apt-get install -y fish)');
+    h = createHarness();
+    writeHome({
+      '.config/fish/config.fish': [
+        'function fish_greeting; end',
+        "function fish_prompt; printf '\\e]133;A\\afish> '; end",
+        "function my_start --on-event fish_preexec; printf '\\e]133;C\\a'; end",
+      ].join('\n'),
+      // Loading it (at start, or ever) leaves a trace; reading it would say D is printed already.
+      '.config/fish/functions/unused_helper.fish': "echo loaded >> ~/loaded.log\nfunction unused_helper; printf '\\e]133;D;0\\a'; end\n",
+    });
+    const id = await startShell({ command: 'fish' });
+    const row = await runToPrompt(id, 'false');
+    expect(row.last_command).toMatchObject({ command: 'false', exit_code: 1 });
+    expect(count(since(id), '\x1b]133;A')).toBe(count(since(id), 'fish> '));
+    // One C (the user's) for `false`; one D (ours, as nothing the user has prints it) for it
+    // and for `echo ready…`, whose output since() starts with.
+    expect(count(since(id), '\x1b]133;C')).toBe(1);
+    expect(count(since(id), '\x1b]133;D')).toBe(2);
+    expect(readHome('loaded.log')).toBe('');
+  });
 });
 
 describe('attention', () => {

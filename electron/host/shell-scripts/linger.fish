@@ -18,17 +18,22 @@ status is-interactive; or exit
 set -q __linger_hooked; and exit
 set -g __linger_hooked 1
 
-# Marks already printed by fish itself (fish 4 marks prompts and commands) or by your own
-# config are not printed twice.
-set -l own (functions (functions --all --names) 2>/dev/null | string collect)
 set -g __linger_mark_prompt 1
 set -g __linger_mark_start 1
 set -g __linger_mark_end 1
-if test (string split -f1 . -- $version) -ge 4 2>/dev/null
+# fish 4 marks prompts and commands itself, unless you turned that off (no-mark-prompt); fish 3
+# does not know the feature.
+if status test-feature mark-prompt 2>/dev/null
     set __linger_mark_prompt 0
     set __linger_mark_start 0
     set __linger_mark_end 0
 end
+# Marks your own prompt already prints (another terminal's integration) are not printed twice.
+# Only what prints around a prompt or a command is read: the prompt functions and the handlers of
+# those events. (Reading every function would load each one from disk, some 0.1 s per start.)
+set -l names fish_prompt fish_right_prompt fish_mode_prompt
+set -a names (functions --handlers-type generic 2>/dev/null | string replace -rf '^(?:fish_prompt|fish_preexec|fish_postexec) (.+)$' '$1')
+set -l own (functions $names 2>/dev/null | string collect)
 string match -q -- '*]133;A*' $own; and set __linger_mark_prompt 0
 string match -q -- '*]133;C*' $own; and set __linger_mark_start 0
 string match -q -- '*]133;D*' $own; and set __linger_mark_end 0
