@@ -186,6 +186,61 @@ describe('bash', () => {
     await runAndWait(id, 'true', 'the next command', (r) => r.last_command?.command === 'true');
   });
 
+  test('set -e in ~/.bashrc: Ctrl+C at the prompt leaves the shell running, and PROMPT_COMMAND still sees $? 130', async () => {
+    h = createHarness();
+    writeHome({ '.bashrc': ['set -e', 'PROMPT_COMMAND=\'echo "pc:$?" >> ~/pc.log\'', 'PS1="$ "'].join('\n') });
+    const id = await startShell();
+    h.bridge.write(id, '\x03');
+    await waitFor('PROMPT_COMMAND after Ctrl+C', () => readHome('pc.log').includes('pc:130'));
+    const row = await runAndWait(id, 'echo still-here', 'a command after Ctrl+C', (r) => r.last_command?.command === 'echo still-here');
+    expect(row.last_command?.exit_code).toBe(0);
+  });
+
+  test('set -u in ~/.bashrc: no "unbound variable" from our script, and every mark still arrives', async () => {
+    h = createHarness();
+    fs.mkdirSync(path.join(h.home, 'a b'));
+    writeHome({ '.bashrc': 'set -u\nHISTCONTROL=ignoreboth\nPS1="$ "\n' });
+    const id = await startShell();
+    expect(rowOf(id)?.last_command?.command).toBe("echo ready-4''2");
+    await runAndWait(id, 'echo one', 'a command', (r) => r.last_command?.command === 'echo one');
+    expect((await runToPrompt(id, 'echo one')).last_command?.command).toBe('echo one');
+    const row = await runAndWait(id, "cd 'a b'; false", 'the new cwd', (r) => r.current_cwd === path.join(h.home, 'a b'));
+    expect(row.last_command).toMatchObject({ command: "cd 'a b'; false", exit_code: 1 });
+    expect(output(id)).not.toContain('unbound variable');
+  });
+
+  test('an LC_ALL that is not installed: bash warns once at start, as without Linger, not at every prompt', async () => {
+    h = createHarness({}, undefined, { LC_ALL: 'xx_YY.UTF-8' });
+    const dir = path.join(h.home, 'dir é%');
+    fs.mkdirSync(dir);
+    const id = await startShell();
+    await runAndWait(id, `cd '${dir}'`, 'the cwd, percent-encoded', (r) => r.current_cwd === dir);
+    await runAndWait(id, 'cd ~; true', 'another prompt', (r) => r.last_command?.command === 'cd ~; true');
+    expect(since(id)).not.toContain('setlocale');
+  });
+
+  // Debian's ~/.bashrc sets ignoreboth. A repeated line is reported every time; a line hidden with
+  // a leading space (ignorespace) never is, and history keeps exactly what bash keeps without us.
+  test.each([
+    ['ignoredups', ['echo one', 'echo two', 'echo one', ' echo one', ' echo secret']],
+    ['ignoreboth', ['echo one', 'echo two', 'echo one']],
+    ['erasedups', ['echo two', 'echo one', ' echo one', ' echo secret']],
+    ['ignorespace', ['echo one', 'echo one', 'echo two', 'echo one']],
+  ])('HISTCONTROL=%s: repeated command lines are reported, hidden ones are not', async (histcontrol, history) => {
+    h = createHarness();
+    writeHome({ '.bashrc': `HISTCONTROL=${histcontrol}\nHISTFILE=\nPS1='$ '\n` });
+    const id = await startShell();
+    const lines = ['echo one', 'echo one', 'echo two', 'echo one', ' echo one', ' echo secret'];
+    const reported: (string | null)[] = [];
+    for (const line of lines) reported.push((await runToPrompt(id, line)).last_command!.command);
+    const hides = histcontrol.includes('ignorespace') || histcontrol === 'ignoreboth';
+    expect(reported).toEqual(['echo one', 'echo one', 'echo two', 'echo one', hides ? null : 'echo one', hides ? null : 'echo secret']);
+    if (hides) expect(output(id)).not.toMatch(/633;E;[^\x07]*secret/);
+    await runToPrompt(id, 'history > ~/history');
+    const kept = readHome('history').split('\n').filter(Boolean).map((entry) => entry.replace(/^ *\d+[* ] /, ''));
+    expect(kept).toEqual(["echo ready-4''2", ...history, 'history > ~/history']);
+  });
+
   test('LINGER_SHELL_INTEGRATION=0 starts bash as it was: no marks, and the cwd comes from /proc', async () => {
     h = createHarness({ shellIntegration: loadConfig({ LINGER_SHELL_INTEGRATION: '0' }).shellIntegration });
     writeHome({ '.bashrc': 'PS1="plain$ "\n' });
