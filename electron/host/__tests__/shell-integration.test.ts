@@ -241,6 +241,18 @@ describe('bash', () => {
     expect(kept).toEqual(["echo ready-4''2", ...history, 'history > ~/history']);
   });
 
+  test('a login shell runs ~/.bash_logout when it exits, before the EXIT trap set in ~/.bash_profile', async () => {
+    h = createHarness({}, undefined, {}, { profiles: [{ name: 'login', label: 'Login', command: 'bash', args: ['-l'], env: {} }] });
+    writeHome({
+      '.bash_profile': "FROM_PROFILE=yes\ntrap 'echo exit-trap >> ~/out.log' EXIT\n",
+      '.bash_logout': 'echo "bash_logout $FROM_PROFILE" >> ~/out.log\n',
+    });
+    const id = await startShell({ profile: 'login' });
+    h.bridge.write(id, 'exit\r');
+    await waitFor('the shell to exit', () => h.events.some((e) => e.type === 'exit' && e.sessionId === id));
+    expect(readHome('out.log')).toBe('bash_logout yes\nexit-trap\n');
+  });
+
   test('LINGER_SHELL_INTEGRATION=0 starts bash as it was: no marks, and the cwd comes from /proc', async () => {
     h = createHarness({ shellIntegration: loadConfig({ LINGER_SHELL_INTEGRATION: '0' }).shellIntegration });
     writeHome({ '.bashrc': 'PS1="plain$ "\n' });

@@ -29,6 +29,19 @@ if [ -n "$__linger_login" ]; then
 	elif [ -r ~/.bash_login ]; then . ~/.bash_login
 	elif [ -r ~/.profile ]; then . ~/.profile
 	fi
+	# And what `bash -l` runs when you leave by `exit`, `logout` or Ctrl+D: ~/.bash_logout, before
+	# an EXIT trap of yours (one set from here on replaces this). It also runs when the session is
+	# ended from outside (Stop, which hangs up the terminal), where bash -l would not run it.
+	__linger_logout() {
+		if [ -r ~/.bash_logout ]; then . ~/.bash_logout; fi
+		if [ -r /etc/bash.bash_logout ]; then . /etc/bash.bash_logout; fi
+		builtin return "$1"
+	}
+	# `trap -p` prints your trap as a quoted command: its third word is the code, unquoted by eval.
+	builtin eval "__linger_trap=($(builtin trap -p EXIT))"
+	# `&& :` passes on the exit status to your trap without `set -e` cutting it short.
+	builtin trap -- '__linger_logout "$?" && :'"${__linger_trap[2]+$'\n'${__linger_trap[2]}}" EXIT
+	builtin unset __linger_trap
 elif [ -r ~/.bashrc ]; then
 	. ~/.bashrc
 fi
