@@ -112,17 +112,27 @@ export async function e2eThroughputMbps(app: App, run: number, mode: 'background
   return floodOutputBytes(inputBytes) / MB / seconds;
 }
 
+export interface EchoLatencies {
+  /** Keydown until xterm.js has parsed the echo into its buffer (onWriteParsed). */
+  parsed: number[];
+  /** Keydown until the frame that draws the echo has been rendered (what a user sees). */
+  painted: number[];
+}
+
 /**
  * Keystroke to glyph: the page notes when a trusted keydown reaches it and watches the
- * terminal's buffer until the echoed character is in it.
+ * terminal's buffer until the echoed character is in it (parsed), then until the frame that
+ * draws it has been rendered (painted). xterm.js draws in an animation frame it requests while
+ * parsing; a frame requested after that runs after xterm's, in the same frame, and a message
+ * posted from there is handled once that frame's style, layout and paint are done.
  */
-export async function echoLatenciesMs(app: App, keystrokes: number): Promise<number[]> {
+export async function echoLatenciesMs(app: App, keystrokes: number): Promise<EchoLatencies> {
   const id = await activeSession(app.page);
   await app.page.evaluate(() => {
     const w = window as unknown as { __keydownAt: number };
     document.addEventListener('keydown', () => (w.__keydownAt = performance.now()), true);
   });
-  const latencies: number[] = [];
+  const latencies: EchoLatencies = { parsed: [], painted: [] };
   const alphabet = 'abcdefghijklmnopqrstuvwxyz';
   let typed = '';
   for (let i = 0; i < keystrokes; i++) {
@@ -136,21 +146,29 @@ export async function echoLatenciesMs(app: App, keystrokes: number): Promise<num
     // Arm the watcher and wait until it is armed; only then type, so no echo can slip past it.
     await app.page.evaluate(
       ({ sid, expected }) => {
-        const w = window as unknown as { __keydownAt: number | null; __echo: Promise<number> };
+        const w = window as unknown as { __keydownAt: number | null; __echo: Promise<[number, number]> };
         w.__keydownAt = null;
-        w.__echo = new Promise<number>((resolve) => {
+        w.__echo = new Promise<[number, number]>((resolve) => {
           const dispose = window.__lingerTest!.onWriteParsed(sid, () => {
             const shown = window.__lingerTest!.screen(sid).replace(/\n/g, '');
             if (w.__keydownAt === null || !shown.endsWith(expected)) return;
             dispose();
-            resolve(performance.now() - w.__keydownAt);
+            const keydownAt = w.__keydownAt;
+            const parsed = performance.now() - keydownAt;
+            requestAnimationFrame(() => {
+              const channel = new MessageChannel();
+              channel.port1.onmessage = () => resolve([parsed, performance.now() - keydownAt]);
+              channel.port2.postMessage(null);
+            });
           });
         });
       },
       { sid: id, expected: typed },
     );
     await app.page.keyboard.press(key);
-    latencies.push(await app.page.evaluate(() => (window as unknown as { __echo: Promise<number> }).__echo));
+    const [parsed, painted] = await app.page.evaluate(() => (window as unknown as { __echo: Promise<[number, number]> }).__echo);
+    latencies.parsed.push(parsed);
+    latencies.painted.push(painted);
   }
   await app.page.keyboard.press('Control+U');
   return latencies;
