@@ -387,6 +387,7 @@ export class PtySession {
     // Queued and fed to the kernel as the pty accepts it, so a multi-megabyte paste arrives
     // whole however slowly the program reads (pty-input.ts).
     this.input.write(data);
+    this.batcher.inputWritten();
   }
 
   /**

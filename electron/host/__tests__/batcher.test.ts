@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { BATCH_INTERVAL_MS, BATCH_MAX_CHARS, DataBatcher } from '../batcher';
+import { BATCH_INTERVAL_MS, BATCH_MAX_CHARS, DataBatcher, ECHO_WINDOW_MS } from '../batcher';
 
 let now = 0;
 let flushed: string[];
@@ -49,4 +49,29 @@ test('flush sends what is buffered now; dispose drops timers', () => {
   batcher.dispose();
   vi.runAllTimers();
   expect(flushed).toEqual(['q']);
+});
+
+test('the echo of input goes on the next turn of the loop, even while output was being coalesced', () => {
+  batcher.push('prompt');
+  vi.runOnlyPendingTimers();
+  now += 2;
+  batcher.push('busy');
+  batcher.inputWritten();
+  now += 1;
+  batcher.push('e');
+  vi.advanceTimersByTime(0); // the setImmediate, not the rest of the interval
+  expect(flushed).toEqual(['prompt', 'busye']);
+});
+
+test('output long after the input is coalesced again', () => {
+  batcher.inputWritten();
+  now += ECHO_WINDOW_MS;
+  batcher.push('1');
+  vi.runOnlyPendingTimers();
+  now += 2;
+  batcher.push('2');
+  vi.advanceTimersByTime(0);
+  expect(flushed).toEqual(['1']);
+  vi.advanceTimersByTime(BATCH_INTERVAL_MS - 2);
+  expect(flushed).toEqual(['1', '2']);
 });
