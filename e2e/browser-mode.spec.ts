@@ -141,7 +141,7 @@ test('a barrage of malformed frames gets typed errors and leaves the server heal
     '42',
     JSON.stringify({ kind: 'launch-missiles' }),
     JSON.stringify({ kind: 'request', id: -1, method: 'stats', params: {} }),
-    JSON.stringify({ kind: 'ack', sessionId: 'nope', chars: -5 }),
+    JSON.stringify({ kind: 'ack', sessionId: 'nope', bytes: -5 }),
     Buffer.from([0xff, 0x00, 0x13]),
   ];
   for (const frame of garbage) ws!.send(frame);

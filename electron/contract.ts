@@ -378,7 +378,12 @@ export type HostEvent =
    * output. The view resets its terminal to `cols`×`rows` and writes `data`.
    */
   | { type: 'snapshot'; sessionId: string; data: string; cols: number; rows: number; session: SessionRow }
-  | { type: 'data'; sessionId: string; data: string }
+  /**
+   * Output, as UTF-8 bytes of whole characters: xterm.js and a terminal take them as they are,
+   * and flow control counts them (`ack`). The host gives each event an ArrayBuffer of its own:
+   * Electron's IPC (structured clone) copies a view's whole buffer, whatever else it holds.
+   */
+  | { type: 'data'; sessionId: string; data: Uint8Array }
   /** The process ended. Sent after every byte it wrote has been sent as `data`. */
   | { type: 'exit'; sessionId: string; exitCode: number | null; signal: number | null }
   /** The session is gone (stopped or cleaned); views should close or say so. */
@@ -402,8 +407,8 @@ export type AttentionReason = 'command' | 'bell';
 export interface LingerApi {
   request<K extends RequestName>(method: K, params: RequestParams<K>): Promise<ResponseMap[K]>;
   onEvent(listener: (event: HostEvent) => void): () => void;
-  /** Flow control: `chars` of `data` for `sessionId` have been parsed by the view. */
-  ack(sessionId: string, chars: number): void;
+  /** Flow control: `bytes` of `data` for `sessionId` have been parsed by the view. */
+  ack(sessionId: string, bytes: number): void;
   /**
    * The desktop app's menu and its shortcuts (Electron only; browser mode leaves it undefined
    * and the renderer handles its own keys).
@@ -479,13 +484,48 @@ export const MAX_WS_FRAME_BYTES = 4 * MAX_WRITE_CHARS + 4096;
 
 export type ClientFrame =
   | { kind: 'request'; id: number; method: RequestName; params: unknown }
-  | { kind: 'ack'; sessionId: string; chars: number };
+  | { kind: 'ack'; sessionId: string; bytes: number };
+
+/** A `data` event as a JSON frame carries it (the CLI's socket): its bytes in base64, which JSON needs no escapes for. */
+export interface DataFrame {
+  kind: 'data';
+  sessionId: string;
+  base64: string;
+}
 
 export type ServerFrame =
   | { kind: 'response'; id: number; reply: Reply<unknown> }
-  | { kind: 'event'; event: HostEvent }
+  /** Every event but `data`, which travels as a binary frame on the WebSocket and as a `DataFrame` elsewhere. */
+  | { kind: 'event'; event: Exclude<HostEvent, { type: 'data' }> }
+  | DataFrame
   /** A frame that could not be tied to a request (bad JSON, unknown kind). */
   | { kind: 'error'; error: ErrorPayload };
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * A `data` event as a binary WebSocket frame: one byte, the length of the session id's UTF-8
+ * (ids are ASCII, at most 128 characters), the id, then the output bytes. No JSON escaping (an
+ * ESC is 6 bytes in JSON), no UTF-16 round trip: the page hands the bytes to xterm.js as they are.
+ */
+export function encodeDataFrame(sessionId: string, data: Uint8Array): Uint8Array {
+  const id = utf8Encoder.encode(sessionId);
+  if (id.length > 0xff) throw new LingerError('INVALID_INPUT', `Session id ${sessionId.slice(0, 40)}… is too long for a data frame.`);
+  const frame = new Uint8Array(1 + id.length + data.length);
+  frame[0] = id.length;
+  frame.set(id, 1);
+  frame.set(data, 1 + id.length);
+  return frame;
+}
+
+/** The event in a binary frame (its bytes a view into `frame`), or null when the frame is not one. */
+export function decodeDataFrame(frame: Uint8Array): Extract<HostEvent, { type: 'data' }> | null {
+  const idLength = frame[0];
+  if (frame.length === 0 || idLength === 0 || frame.length < 1 + idLength) return null;
+  const sessionId = utf8Decoder.decode(frame.subarray(1, 1 + idLength));
+  return { type: 'data', sessionId, data: frame.subarray(1 + idLength) };
+}
 
 /**
  * A frame client's requests in flight (browser mode's WebSocket client, the CLI's socket
@@ -529,7 +569,7 @@ export class PendingRequests {
 
 export const clientFrameSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request'), id: z.number().int().nonnegative(), method: z.string(), params: z.unknown() }),
-  z.object({ kind: z.literal('ack'), sessionId, chars: z.number().int().positive() }),
+  z.object({ kind: z.literal('ack'), sessionId, bytes: z.number().int().positive() }),
 ]);
 
 /**

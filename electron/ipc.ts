@@ -64,11 +64,11 @@ export function registerIpc({ ipcMain, bridge, views, isAppUrl }: IpcOptions): (
 
   // Acks have no reply, so a bad one is dropped. The worst a page that stops acking can do is
   // hold its own sessions paused, as a slow terminal would; closing its tab releases them.
-  const onAck = (event: IpcEventLike, sessionId: unknown, chars: unknown) => {
+  const onAck = (event: IpcEventLike, sessionId: unknown, bytes: unknown) => {
     try {
       const client = authorize(event);
-      const ack = clientFrameSchema.safeParse({ kind: 'ack', sessionId, chars });
-      if (ack.success && ack.data.kind === 'ack') bridge.ack(client.id, ack.data.sessionId, ack.data.chars);
+      const ack = clientFrameSchema.safeParse({ kind: 'ack', sessionId, bytes });
+      if (ack.success && ack.data.kind === 'ack') bridge.ack(client.id, ack.data.sessionId, ack.data.bytes);
     } catch {
       // refused sender: nothing to answer
     }

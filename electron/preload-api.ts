@@ -64,8 +64,8 @@ export function createLingerApi(ipc: IpcRendererLike): Required<LingerApi> {
       return invoke(IPC_CHANNELS.request[method], method, params);
     },
     onEvent: (listener: (event: HostEvent) => void) => subscribe(IPC_CHANNELS.event, listener),
-    ack(sessionId, chars) {
-      ipc.send(IPC_CHANNELS.ack, sessionId, chars);
+    ack(sessionId, bytes) {
+      ipc.send(IPC_CHANNELS.ack, sessionId, bytes);
     },
     onMenuCommand: (listener: (command: MenuCommand) => void) => subscribe(IPC_CHANNELS.menu, listener),
     saveExport: (sessionId: string, format: ExportFormat) => invoke(IPC_CHANNELS.saveExport, 'Export', { sessionId, format }),

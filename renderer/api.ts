@@ -33,7 +33,7 @@ function fromPreload(linger: LingerApi): RendererApi {
       }
     },
     onEvent: (listener: (event: HostEvent) => void) => linger.onEvent(listener),
-    ack: (sessionId: string, chars: number) => linger.ack(sessionId, chars),
+    ack: (sessionId: string, bytes: number) => linger.ack(sessionId, bytes),
     ...(linger.onMenuCommand ? { onMenuCommand: linger.onMenuCommand.bind(linger) } : {}),
     ...(linger.saveExport
       ? {

@@ -432,7 +432,7 @@ export class SessionController {
   }
 
   /** The hot path: one write, and a store lookup only for a background tab's first output. */
-  private onData(sessionId: string, data: string): void {
+  private onData(sessionId: string, data: Uint8Array): void {
     const view = this.views.get(sessionId);
     if (!view) return;
     view.write(data);
@@ -556,7 +556,7 @@ export class SessionController {
       input: (data) => this.sendInput(sessionId, data),
       resized: (cols, rows) => this.sendResize(sessionId, cols, rows),
       firstText: () => updateTabs(this.store, (s) => markStarted(s, sessionId)),
-      ack: (chars) => this.api.ack(sessionId, chars),
+      ack: (bytes) => this.api.ack(sessionId, bytes),
     });
     this.views.set(sessionId, view);
     return view;

@@ -11,10 +11,17 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { MAX_DIMENSION, MIN_DIMENSION } from '../electron/contract';
+import { AckCounter } from './acks';
 import { MONO_FONT_STACK, TERMINAL_FONT_SIZE } from './theme';
 
 /** ESC c (RIS): a full reset queued in the same write as the snapshot, so no empty frame shows. */
 const FULL_RESET = '\x1bc';
+
+/**
+ * Parsed output is acknowledged in runs of this much (acks.ts): two of the host's 64 K batches,
+ * half its high watermark (host/flow.ts, 256 K).
+ */
+const ACK_EVERY_BYTES = 128 * 1024;
 
 /** Matches the host's default (LINGER_SCROLLBACK): a reattached screen keeps what the mirror kept. */
 const SCROLLBACK_LINES = 1000;
@@ -25,8 +32,8 @@ export interface TerminalViewHooks {
   resized(cols: number, rows: number): void;
   /** The program drew its first text (a prompt): the tab stops saying it is starting. */
   firstText(): void;
-  /** `chars` of live output were parsed. */
-  ack(chars: number): void;
+  /** `bytes` of live output were parsed. */
+  ack(bytes: number): void;
 }
 
 export interface Size {
@@ -43,6 +50,7 @@ export class TerminalView {
   private readonly disposers: Array<() => void> = [];
   private opened = false;
   private hasText = false;
+  private readonly acks = new AckCounter(ACK_EVERY_BYTES);
   private disposed = false;
 
   constructor(
@@ -102,9 +110,12 @@ export class TerminalView {
     });
   }
 
-  write(data: string): void {
+  /** Live output, as the host sent it: UTF-8 bytes, which xterm.js decodes itself. */
+  write(data: Uint8Array): void {
+    this.acks.written();
     this.term.write(data, () => {
-      this.hooks.ack(data.length);
+      const due = this.acks.parsed(data.length);
+      if (due > 0) this.hooks.ack(due);
       if (!this.hasText) this.noticeText();
     });
   }

@@ -7,6 +7,7 @@
 import {
   PendingRequests,
   WS_PATH,
+  decodeDataFrame,
   type ClientFrame,
   type HostEvent,
   type LingerApi,
@@ -43,6 +44,8 @@ export class DisconnectedError extends Error {
 /** The part of `WebSocket` used here, so tests drive a fake. */
 export interface SocketLike {
   readonly readyState: number;
+  /** Set to 'arraybuffer': output arrives in binary frames, as bytes for xterm.js. */
+  binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((ev: unknown) => void) | null;
@@ -112,6 +115,7 @@ export class WsClient implements RendererApi {
       return;
     }
     this.socket = socket;
+    socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       const reconnected = this.everOpened;
       this.everOpened = true;
@@ -147,9 +151,9 @@ export class WsClient implements RendererApi {
   }
 
   /** Acks made while disconnected are dropped: a re-attach starts the count afresh. */
-  ack(sessionId: string, chars: number): void {
-    if (chars <= 0 || !this.socket || this.socket.readyState !== SOCKET_OPEN) return;
-    const frame: ClientFrame = { kind: 'ack', sessionId, chars };
+  ack(sessionId: string, bytes: number): void {
+    if (bytes <= 0 || !this.socket || this.socket.readyState !== SOCKET_OPEN) return;
+    const frame: ClientFrame = { kind: 'ack', sessionId, bytes };
     this.socket.send(JSON.stringify(frame));
   }
 
@@ -164,6 +168,12 @@ export class WsClient implements RendererApi {
   }
 
   private onMessage(raw: unknown): void {
+    if (raw instanceof ArrayBuffer) {
+      const event = decodeDataFrame(new Uint8Array(raw));
+      if (event) this.emitEvent(event);
+      else console.warn('Linger: ignored a binary frame that is not output');
+      return;
+    }
     if (typeof raw !== 'string') return;
     let frame: ServerFrame;
     try {
@@ -173,12 +183,16 @@ export class WsClient implements RendererApi {
       return;
     }
     if (frame.kind === 'event') {
-      for (const listener of this.eventListeners) listener(frame.event);
+      this.emitEvent(frame.event);
     } else if (frame.kind === 'response') {
       this.pending.settle(frame);
     } else if (frame.kind === 'error') {
       console.warn(`Linger: the server refused a frame: ${frame.error.code}: ${frame.error.message}`);
     }
+  }
+
+  private emitEvent(event: HostEvent): void {
+    for (const listener of this.eventListeners) listener(event);
   }
 
   private onClose(socket: SocketLike): void {

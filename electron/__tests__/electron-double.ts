@@ -49,8 +49,10 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
     return this.destroyed;
   }
 
-  send(channel: string, ...args: unknown[]): void {
+  /** As Electron's IPC does, the page gets a structured clone: a typed array arrives with its whole buffer. */
+  send(channel: string, ...sent: unknown[]): void {
     if (this.destroyed) throw new Error('Object has been destroyed');
+    const args = structuredClone(sent);
     this.sent.push({ channel, args });
     this.renderer.emit(channel, { sender: 'an IpcRendererEvent the page must not see' }, ...args);
   }
@@ -65,10 +67,9 @@ export class FakeWebContents extends EventEmitter implements WebContentsLike {
     return this.events().filter((e) => 'sessionId' in e && e.sessionId === sessionId);
   }
 
+  /** The output this page received for one session, as text. */
   dataFor(sessionId: string): string {
-    return this.eventsFor(sessionId)
-      .flatMap((e) => (e.type === 'data' ? [e.data] : []))
-      .join('');
+    return Buffer.concat(this.eventsFor(sessionId).flatMap((e) => (e.type === 'data' ? [e.data] : []))).toString('utf8');
   }
 
   /** The window closed. */

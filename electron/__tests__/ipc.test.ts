@@ -6,7 +6,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import { IPC_CHANNELS, REQUEST_NAMES, type AttachResult, type Reply, type SessionRow, type Stats } from '../contract';
 import type { ViewRegistry } from '../views';
 import { HERMETIC_BASH, waitFor, type Harness } from '../host/__tests__/harness';
-import { FLOW_HIGH_WATERMARK_CHARS } from '../host/flow';
+import { FLOW_HIGH_WATERMARK_BYTES } from '../host/flow';
 import { APP_URL, FakeFrame, FakeWebContents, createIpcStage, type FakeIpcMain, type IpcStage } from './electron-double';
 
 let stage: IpcStage;
@@ -63,6 +63,22 @@ test('start, attach, write: echo hello comes back as data to that page, and read
   const { text } = ok(await ipcMain.request<{ text: string }>(wc, 'read', { sessionId: id }));
   expect(text).toMatch(/^hello$/m);
   expect(rowOf(id)).toMatchObject({ state: 'running', attached: true });
+});
+
+test('output crosses IPC as bytes that own their buffer: a clone of one carries no other output', async () => {
+  const wc = window();
+  const id = await startAndAttach(wc);
+  // Short outputs, each its own batch: small buffers are where a shared pool would show.
+  for (const word of ['alpha', 'beta', 'gamma']) {
+    ok(await ipcMain.request(wc, 'write', { sessionId: id, data: `echo ${word}-$((1+1))\r` }));
+    await waitFor(word, () => wc.dataFor(id).includes(`${word}-2\r\n`));
+  }
+  const data = wc.eventsFor(id).flatMap((e) => (e.type === 'data' ? [e.data] : []));
+  expect(data.length).toBeGreaterThan(2);
+  for (const bytes of data) {
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+  }
 });
 
 test('bad requests come back as typed errors, never as throws', async () => {
@@ -167,7 +183,7 @@ test('events go only to the page attached to that session', async () => {
 test('acks travel back to flow control: an un-acking page pauses the flood, its acks resume it', async () => {
   const wc = window();
   const id = await startAndAttach(wc);
-  const total = 4 * FLOW_HIGH_WATERMARK_CHARS;
+  const total = 4 * FLOW_HIGH_WATERMARK_BYTES;
   const DONE = 'FLOOD-42'; // computed by the shell, so the echoed command line does not contain it
   ok(await ipcMain.request(wc, 'write', { sessionId: id, data: `head -c ${total} /dev/zero | tr '\\0' x; echo; echo FLOOD-$((6*7))\r` }));
 
@@ -194,7 +210,7 @@ test('acks travel back to flow control: an un-acking page pauses the flood, its 
   // Acking what was parsed lets it run to the end.
   let acked = 0;
   await waitFor('flood to finish', () => {
-    const received = wc.dataFor(id).length;
+    const received = Buffer.byteLength(wc.dataFor(id));
     if (received > acked) ipcMain.send(wc, IPC_CHANNELS.ack, [id, received - acked]);
     acked = received;
     return wc.dataFor(id).includes(DONE);

@@ -49,7 +49,7 @@ test('onEvent hands the listener the event only, and its disposer unsubscribes',
   await linger.request('attach', { sessionId: row.session_id });
   await linger.request('write', { sessionId: row.session_id, data: 'echo via-preload\r' });
   await waitFor('data through the preload', () =>
-    calls.some(([e]) => (e as HostEvent).type === 'data' && (e as { data: string }).data.includes('via-preload\r\n')),
+    calls.some(([e]) => (e as HostEvent).type === 'data' && Buffer.from((e as { data: Uint8Array }).data).toString().includes('via-preload\r\n')),
   );
   expect(calls.every((args) => args.length === 1)).toBe(true);
   const first = calls.map(([e]) => e as HostEvent).find((e) => 'sessionId' in e);

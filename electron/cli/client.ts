@@ -81,9 +81,9 @@ export class LocalClient {
     return reply;
   }
 
-  /** Flow control: `chars` of `data` for the session have been written out. */
-  ack(sessionId: string, chars: number): void {
-    if (chars > 0 && !this.closed) this.send({ kind: 'ack', sessionId, chars });
+  /** Flow control: `bytes` of `data` for the session have been written out. */
+  ack(sessionId: string, bytes: number): void {
+    if (bytes > 0 && !this.closed) this.send({ kind: 'ack', sessionId, bytes });
   }
 
   onEvent(listener: (event: HostEvent) => void): () => void {
@@ -113,13 +113,19 @@ export class LocalClient {
       return;
     }
     if (frame.kind === 'event') {
-      for (const listener of this.eventListeners) listener(frame.event);
+      this.emit(frame.event);
+    } else if (frame.kind === 'data') {
+      this.emit({ type: 'data', sessionId: frame.sessionId, data: Buffer.from(frame.base64, 'base64') });
     } else if (frame.kind === 'response') {
       this.pending.settle(frame);
     } else if (frame.kind === 'error') {
       // Only a frame we got wrong earns one; say so rather than hang.
       this.pending.failAll(toLingerError(frame.error));
     }
+  }
+
+  private emit(event: HostEvent): void {
+    for (const listener of this.eventListeners) listener(event);
   }
 
   private handleClose(): void {

@@ -449,8 +449,8 @@ export class PtyBridge {
     return exportResult(format, content, title, sessionId, this.now());
   }
 
-  ack(clientId: string, sessionId: string, chars: number): void {
-    this.sessions.get(sessionId)?.ack(clientId, chars);
+  ack(clientId: string, sessionId: string, bytes: number): void {
+    this.sessions.get(sessionId)?.ack(clientId, bytes);
   }
 
   /** Ends the session now; resolves once its processes are gone. */

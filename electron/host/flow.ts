@@ -1,17 +1,18 @@
 /**
  * Flow control: every consumer of a session's output (each attached view, and the off-screen
- * mirror) acknowledges the characters it has parsed. When any consumer is more than the high
- * watermark behind, the pty is paused — the process blocks on write, exactly as on a slow
- * real terminal — and it resumes once every consumer is under the low watermark.
+ * mirror) acknowledges the bytes it has parsed (UTF-8, as `data` events carry them). When any
+ * consumer is more than the high watermark behind, the pty is paused — the process blocks on
+ * write, exactly as on a slow real terminal — and it resumes once every consumer is under the
+ * low watermark.
  *
  * VS Code uses 100 K / 5 K chars with acks every 5 K. Here output travels in batches of up to
  * 64 K (batcher.ts), so the high mark must hold a few batches in flight or the pipe runs dry
  * waiting for acks: 256 K keeps ~4 batches moving (bench: no throughput gain above it), while
  * bounding what one view can have queued to well under xterm.js's 50 MB discard limit.
  */
-export const FLOW_HIGH_WATERMARK_CHARS = 256 * 1024;
+export const FLOW_HIGH_WATERMARK_BYTES = 256 * 1024;
 /** Resume with room for ~3 batches, so the pty does not flap between paused and running. */
-export const FLOW_LOW_WATERMARK_CHARS = 64 * 1024;
+export const FLOW_LOW_WATERMARK_BYTES = 64 * 1024;
 
 export class FlowControl {
   private readonly unacked = new Map<string, number>();
@@ -19,8 +20,8 @@ export class FlowControl {
 
   constructor(
     private readonly setPaused: (paused: boolean) => void,
-    private readonly high = FLOW_HIGH_WATERMARK_CHARS,
-    private readonly low = FLOW_LOW_WATERMARK_CHARS,
+    private readonly high = FLOW_HIGH_WATERMARK_BYTES,
+    private readonly low = FLOW_LOW_WATERMARK_BYTES,
   ) {}
 
   get isPaused(): boolean {
@@ -37,17 +38,17 @@ export class FlowControl {
     this.update();
   }
 
-  /** `chars` were sent to every consumer. */
-  sent(chars: number): void {
-    for (const [id, value] of this.unacked) this.unacked.set(id, value + chars);
+  /** `bytes` were sent to every consumer. */
+  sent(bytes: number): void {
+    for (const [id, value] of this.unacked) this.unacked.set(id, value + bytes);
     this.update();
   }
 
   /** Acks beyond what was sent are clamped: a confused client cannot bank credit. */
-  ack(id: string, chars: number): void {
+  ack(id: string, bytes: number): void {
     const value = this.unacked.get(id);
     if (value === undefined) return;
-    this.unacked.set(id, Math.max(0, value - chars));
+    this.unacked.set(id, Math.max(0, value - bytes));
     this.update();
   }
 

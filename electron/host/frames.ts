@@ -1,25 +1,45 @@
 /**
  * One connection of a frame transport (browser mode's WebSocket, the CLI's local socket) as a
  * client of the bridge: JSON text frames in, validated with the contract's `clientFrameSchema`,
- * requests through `createDispatch`, events and replies out. Closing it detaches its views —
- * a closed browser tab, a dropped connection or a closed terminal leaves its sessions to expire.
+ * requests through `createDispatch`, events and replies out — output as binary frames where the
+ * transport carries them, else as base64 `DataFrame`s. Closing it detaches its views — a closed
+ * browser tab, a dropped connection or a closed terminal leaves its sessions to expire.
  * A bad frame gets a typed error reply, never a crash.
  */
-import { MAX_WS_FRAME_BYTES, clientFrameSchema, toErrorPayload, type ErrorPayload, type HostEvent, type ServerFrame } from '../contract';
+import {
+  MAX_WS_FRAME_BYTES,
+  clientFrameSchema,
+  encodeDataFrame,
+  toErrorPayload,
+  type ErrorPayload,
+  type HostEvent,
+  type ServerFrame,
+} from '../contract';
 import type { PtyBridge } from './bridge';
 import { createDispatch } from './dispatch';
 
 /**
- * The bridge hands the same event object to every client (the once-a-second stats push goes to
- * all of them), so each event is serialized once, however many connections it goes to.
+ * The bridge and a session hand the same event object to every client (the once-a-second stats
+ * push goes to all of them; output to every view of a session), so each event is encoded once
+ * per kind of transport, however many connections it goes to.
  */
-const serializedEvents = new WeakMap<HostEvent, string>();
+const binaryFrames = new WeakMap<HostEvent, Uint8Array>();
+const textFrames = new WeakMap<HostEvent, string>();
 
-function eventFrame(event: HostEvent): string {
-  let text = serializedEvents.get(event);
+function binaryFrame(event: Extract<HostEvent, { type: 'data' }>): Uint8Array {
+  let frame = binaryFrames.get(event);
+  if (frame === undefined) binaryFrames.set(event, (frame = encodeDataFrame(event.sessionId, event.data)));
+  return frame;
+}
+
+function textFrame(event: HostEvent): string {
+  let text = textFrames.get(event);
   if (text === undefined) {
-    text = JSON.stringify({ kind: 'event', event } satisfies ServerFrame);
-    serializedEvents.set(event, text);
+    const frame: ServerFrame =
+      event.type === 'data'
+        ? { kind: 'data', sessionId: event.sessionId, base64: Buffer.from(event.data.buffer, event.data.byteOffset, event.data.length).toString('base64') }
+        : { kind: 'event', event };
+    textFrames.set(event, (text = JSON.stringify(frame)));
   }
   return text;
 }
@@ -36,7 +56,7 @@ export interface FrameConnection {
 /**
  * A client that stops reading (a `linger logs -f` suspended with Ctrl+Z, a frozen tab) must not
  * make the host queue for it without end. Output is bounded by flow control (256 K unacked
- * characters per view), but stats pushes (every second) and ledger events are not: once this
+ * bytes per view), but stats pushes (every second) and ledger events are not: once this
  * much is waiting to be sent, stats pushes are skipped — the next one says everything — and
  * past the hard cap (two of the largest frames, so one big export reply still fits) the
  * connection is dropped, which detaches its views like any dropped connection.
@@ -48,6 +68,8 @@ export const MAX_BACKLOG_BYTES = 2 * MAX_WS_FRAME_BYTES;
 export interface FrameTransport {
   /** One outgoing frame's JSON text (no newline; the transport delimits it). */
   send(text: string): void;
+  /** One binary frame, where the transport has them (the WebSocket): output goes as these, else as JSON `DataFrame`s. */
+  sendBinary?(frame: Uint8Array): void;
   /** Bytes given to `send` that the peer has not taken yet. */
   backlog(): number;
   /** Closes the connection at once; its close event follows. */
@@ -55,14 +77,15 @@ export interface FrameTransport {
 }
 
 export function serveFrames(bridge: PtyBridge, transport: FrameTransport): FrameConnection {
-  const send = (text: string) => {
+  const send = (frame: string | Uint8Array) => {
     if (transport.backlog() > MAX_BACKLOG_BYTES) transport.drop();
-    else transport.send(text);
+    else if (typeof frame === 'string') transport.send(frame);
+    else transport.sendBinary?.(frame);
   };
   const reply = (frame: ServerFrame) => send(JSON.stringify(frame));
   const client = bridge.connect((event: HostEvent) => {
     if (event.type === 'sessions' && transport.backlog() > STATS_SKIP_BACKLOG_BYTES) return;
-    send(eventFrame(event));
+    send(event.type === 'data' && transport.sendBinary ? binaryFrame(event) : textFrame(event));
   });
   const dispatch = createDispatch(bridge, client.id);
   const refuse = (error: ErrorPayload) => reply({ kind: 'error', error });
@@ -79,11 +102,11 @@ export function serveFrames(bridge: PtyBridge, transport: FrameTransport): Frame
       if (!parsed.success) {
         return refuse({
           code: 'MALFORMED_MESSAGE',
-          message: 'Unknown frame: send {kind:"request", id, method, params} or {kind:"ack", sessionId, chars}.',
+          message: 'Unknown frame: send {kind:"request", id, method, params} or {kind:"ack", sessionId, bytes}.',
         });
       }
       const frame = parsed.data;
-      if (frame.kind === 'ack') return bridge.ack(client.id, frame.sessionId, frame.chars);
+      if (frame.kind === 'ack') return bridge.ack(client.id, frame.sessionId, frame.bytes);
       const { id, method, params } = frame;
       dispatch(method, params).then(
         (result) => reply({ kind: 'response', id, reply: { ok: true, result } }),

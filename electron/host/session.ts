@@ -361,8 +361,8 @@ export class PtySession {
     return this.views.has(viewId);
   }
 
-  ack(viewId: string, chars: number): void {
-    this.flow.ack(viewKey(viewId), chars);
+  ack(viewId: string, bytes: number): void {
+    this.flow.ack(viewKey(viewId), bytes);
   }
 
   write(data: string): void {
@@ -578,20 +578,23 @@ export class PtySession {
   }
 
   private deliver(data: string): void {
-    const chars = data.length;
+    // Encoded once per batch, into a buffer of its own (see the contract's `data` event).
+    const bytes = utf8.encode(data);
     this.lastOutput = this.hooks.now();
     this.delivered += 1;
-    this.flow.sent(chars);
+    this.flow.sent(bytes.length);
     this.mirror.write(data, () => {
-      this.flow.ack(MIRROR_CONSUMER, chars);
+      this.flow.ack(MIRROR_CONSUMER, bytes.length);
       this.previewStale = true;
     });
     this.recorder?.output(data);
-    for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data });
+    for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data: bytes });
   }
 }
 
 const viewKey = (viewId: string) => `view:${viewId}`;
+
+const utf8 = new TextEncoder();
 
 /**
  * node-pty keeps the master fd and the stream that owns it to itself; input and resizes need both

@@ -7,16 +7,18 @@ import type { PtyBridge } from '../host/bridge';
 import { serveFrames } from '../host/frames';
 
 export function serveSocket(bridge: PtyBridge, socket: WebSocket): void {
+  const send = (frame: string | Uint8Array) => {
+    if (socket.readyState === socket.OPEN) socket.send(frame);
+  };
   const connection = serveFrames(bridge, {
-    send: (text) => {
-      if (socket.readyState === socket.OPEN) socket.send(text);
-    },
+    send,
+    sendBinary: send,
     backlog: () => socket.bufferedAmount,
     drop: () => socket.terminate(),
   });
   socket.on('message', (raw: RawData, isBinary: boolean) => {
     if (isBinary) {
-      connection.refuse({ code: 'MALFORMED_MESSAGE', message: 'Binary frames are not part of the protocol. Send JSON text frames.' });
+      connection.refuse({ code: 'MALFORMED_MESSAGE', message: 'Only output travels in binary frames, and only from the server. Send JSON text frames.' });
     } else connection.receive(raw.toString());
   });
   socket.on('close', () => connection.close());

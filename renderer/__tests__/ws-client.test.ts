@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { LingerError, type ClientFrame, type HostEvent, type ServerFrame } from '../../electron/contract';
+import { LingerError, encodeDataFrame, type ClientFrame, type HostEvent, type ServerFrame } from '../../electron/contract';
 import { DisconnectedError, WsClient, backoffDelay, socketUrl, type ConnectionInfo, type SocketLike } from '../ws-client';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
+  binaryType = 'blob';
   sent: ClientFrame[] = [];
   onopen: ((ev: unknown) => void) | null = null;
   onclose: ((ev: unknown) => void) | null = null;
@@ -26,6 +27,10 @@ class FakeSocket implements SocketLike {
   }
   receive(frame: ServerFrame) {
     this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  /** A binary frame as the browser hands it over with binaryType 'arraybuffer'. */
+  receiveBinary(frame: Uint8Array) {
+    this.onmessage?.({ data: frame.slice().buffer });
   }
 }
 
@@ -88,24 +93,38 @@ describe('WsClient requests', () => {
     await expect(p).rejects.toMatchObject({ code: 'DISCONNECTED' });
   });
 
-  it('delivers events in order and stops after the disposer', () => {
+  it('delivers events in order, output from binary frames as bytes, and stops after the disposer', () => {
+    const { client, socket } = setup();
+    socket().open();
+    expect(socket().binaryType).toBe('arraybuffer');
+    const seen: HostEvent[] = [];
+    const off = client.onEvent((e) => seen.push(e));
+    const bytes = (text: string) => new TextEncoder().encode(text);
+    socket().receiveBinary(encodeDataFrame('s', bytes('a')));
+    socket().receive({ kind: 'event', event: { type: 'exit', sessionId: 's', exitCode: 0, signal: null } });
+    socket().receiveBinary(encodeDataFrame('s', bytes('é\x1b[0m')));
+    off();
+    socket().receiveBinary(encodeDataFrame('s', bytes('c')));
+    const shown = seen.map((e) => (e.type === 'data' ? `${e.sessionId}:${new TextDecoder().decode(e.data)}` : e.type));
+    expect(shown).toEqual(['s:a', 'exit', 's:é\x1b[0m']);
+  });
+
+  it('ignores a binary frame that is not output', () => {
     const { client, socket } = setup();
     socket().open();
     const seen: HostEvent[] = [];
-    const off = client.onEvent((e) => seen.push(e));
-    socket().receive({ kind: 'event', event: { type: 'data', sessionId: 's', data: 'a' } });
-    socket().receive({ kind: 'event', event: { type: 'data', sessionId: 's', data: 'b' } });
-    off();
-    socket().receive({ kind: 'event', event: { type: 'data', sessionId: 's', data: 'c' } });
-    expect(seen.map((e) => (e.type === 'data' ? e.data : ''))).toEqual(['a', 'b']);
+    client.onEvent((e) => seen.push(e));
+    expect(() => socket().receiveBinary(new Uint8Array([40, 1, 2]))).not.toThrow();
+    expect(() => socket().receiveBinary(new Uint8Array([]))).not.toThrow();
+    expect(seen).toEqual([]);
   });
 
-  it('sends acks as frames, and drops them while disconnected', () => {
+  it('sends acks as frames, in bytes, and drops them while disconnected', () => {
     const { client, socket } = setup();
     client.ack('s', 10);
     socket().open();
     client.ack('s', 5);
-    expect(socket().sent).toEqual([{ kind: 'ack', sessionId: 's', chars: 5 }]);
+    expect(socket().sent).toEqual([{ kind: 'ack', sessionId: 's', bytes: 5 }]);
   });
 
   it('ignores frames that are not JSON', () => {

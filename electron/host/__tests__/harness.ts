@@ -96,12 +96,12 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, ms =
   }
 }
 
-/** All `data` text the client received for a session, snapshot excluded. */
+/** All `data` the client received for a session, snapshot excluded, as text. */
 export function dataFor(events: HostEvent[], sessionId: string): string {
-  return events
+  const bytes = events
     .filter((e): e is Extract<HostEvent, { type: 'data' }> => e.type === 'data' && e.sessionId === sessionId)
-    .map((e) => e.data)
-    .join('');
+    .map((e) => e.data);
+  return Buffer.concat(bytes).toString('utf8');
 }
 
 export function pidAlive(pid: number): boolean {

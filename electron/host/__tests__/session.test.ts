@@ -4,7 +4,7 @@ import headless from '@xterm/headless';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { HostEvent } from '../../contract';
 import { BATCH_MAX_CHARS } from '../batcher';
-import { FLOW_HIGH_WATERMARK_CHARS } from '../flow';
+import { FLOW_HIGH_WATERMARK_BYTES } from '../flow';
 import { ScreenMirror } from '../mirror';
 import { VIM_MISSING, VIM_SKIP_REASON } from '../../../e2e/support/vim';
 import { HERMETIC_BASH, createHarness, dataFor, waitFor, type Harness } from './harness';
@@ -22,7 +22,8 @@ async function viewText(events: HostEvent[], sessionId: string): Promise<string>
   if (!snapshot || snapshot.type !== 'snapshot') throw new Error('no snapshot received');
   const view = new ScreenMirror(snapshot.cols, snapshot.rows, 1000, () => {});
   view.write(snapshot.data, () => {});
-  for (const e of mine.slice(mine.indexOf(snapshot) + 1)) if (e.type === 'data') view.write(e.data, () => {});
+  const utf8 = new TextDecoder();
+  for (const e of mine.slice(mine.indexOf(snapshot) + 1)) if (e.type === 'data') view.write(utf8.decode(e.data, { stream: true }), () => {});
   await view.settled();
   const text = view.text(1_000_000);
   view.dispose();
@@ -133,12 +134,12 @@ describe('flow control', () => {
     const received = () => dataFor(h.events, id).length;
     const { session_id: id } = h.bridge.start({ command: 'yes', args: ['flood'], cols: 80, rows: 24 });
     await h.bridge.attach(h.client.id, id);
-    await waitFor('the view to fall behind', () => received() > FLOW_HIGH_WATERMARK_CHARS);
+    await waitFor('the view to fall behind', () => received() > FLOW_HIGH_WATERMARK_BYTES);
     await new Promise((r) => setTimeout(r, 300));
     const stalled = received();
     await new Promise((r) => setTimeout(r, 500));
     expect(received()).toBe(stalled);
-    expect(stalled).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK_CHARS + 2 * BATCH_MAX_CHARS);
+    expect(stalled).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK_BYTES + 2 * BATCH_MAX_CHARS);
 
     h.bridge.ack(h.client.id, id, stalled);
     await waitFor('output to resume', () => received() > stalled);

@@ -8,7 +8,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { LOCAL_SOCKET_NAME, MAX_WS_FRAME_BYTES, type ServerFrame } from '../../contract';
-import { createHarness, tempDir, waitFor, type Harness } from '../../host/__tests__/harness';
+import { HERMETIC_BASH, createHarness, tempDir, waitFor, type Harness } from '../../host/__tests__/harness';
+import { FLOW_HIGH_WATERMARK_BYTES } from '../../host/flow';
 import { LineSplitter } from '../lines';
 import { startLocalListener, type LocalListener } from '../listener';
 import { socketPath } from '../socket-path';
@@ -154,6 +155,40 @@ test('a dropped connection detaches its views', async () => {
   expect(harness.bridge.stats().sessions[0].state).toBe('running');
   conn.destroy();
   await waitFor('detached', () => harness.bridge.stats().sessions[0].state === 'detached');
+});
+
+test('output comes as base64 data frames of the exact bytes, and acks in bytes pace it', async () => {
+  const socket = path.join(tempDir('linger-data-'), 'd.sock');
+  await listen({ LINGER_SOCKET: socket });
+  const row = harness.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+  const { conn, frames } = await connect(socket);
+  const send = (frame: object) => conn.write(`${JSON.stringify(frame)}\n`);
+  const output = () =>
+    Buffer.concat(frames.flatMap((f) => (f.kind === 'data' && f.sessionId === row.session_id ? [Buffer.from(f.base64, 'base64')] : []))).toString('utf8');
+  send({ kind: 'request', id: 1, method: 'attach', params: { sessionId: row.session_id } });
+  await waitFor('attached', () => frames.some((f) => f.kind === 'response' && f.id === 1));
+  const total = 4 * FLOW_HIGH_WATERMARK_BYTES;
+  // Lines of a 3-byte character (5 bytes with CR LF), so bytes and characters differ; the end mark is computed by the shell.
+  send({ kind: 'request', id: 2, method: 'write', params: { sessionId: row.session_id, data: `head -c ${total / 4} /dev/zero | tr '\\0' '\\n' | sed 's/^/漢/'; echo END-$((6*7))\r` } });
+  let last = -1;
+  await waitFor('output to stall without acks', async () => {
+    const now = output().length;
+    const stalled = now === last && now > 0;
+    last = now;
+    await new Promise((r) => setTimeout(r, 150));
+    return stalled;
+  });
+  expect(output().includes('END-42')).toBe(false);
+  let acked = 0;
+  await waitFor('the end, acking bytes as they come', () => {
+    const received = Buffer.byteLength(output());
+    if (received > acked) send({ kind: 'ack', sessionId: row.session_id, bytes: received - acked });
+    acked = received;
+    return output().includes('END-42');
+  }, 20_000);
+  expect(output()).toContain('漢\r\n漢\r\n');
+  expect(frames.some((f) => f.kind === 'event' && (f.event as { type: string }).type === 'data')).toBe(false);
+  conn.destroy();
 });
 
 test('a client that stops reading does not make the host queue stats for it without end', async () => {

@@ -7,7 +7,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
-import { HERMETIC_BASH, createHarness, tempDir, type Harness } from '../../host/__tests__/harness';
+import { decodeDataFrame, type ServerFrame } from '../../contract';
+import { HERMETIC_BASH, createHarness, tempDir, waitFor, type Harness } from '../../host/__tests__/harness';
 import { tokenCookieName } from '../auth';
 import { startServer, type RunningServer } from '../server';
 
@@ -101,6 +102,29 @@ describe('refused upgrades', () => {
     const closed = server.close().then(() => 'closed');
     const late = new Promise((r) => setTimeout(() => r('still open after 3 s'), 3000));
     expect(await Promise.race([closed, late])).toBe('closed');
+  });
+});
+
+describe('output on the WebSocket', () => {
+  test('travels in binary frames that decode to the bytes the program wrote; replies and events stay JSON', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${TOKEN}`, { headers: { Origin: origin() } });
+    const json: ServerFrame[] = [];
+    const output: Buffer[] = [];
+    ws.on('message', (raw: Buffer, isBinary: boolean) => {
+      if (!isBinary) return void json.push(JSON.parse(raw.toString()) as ServerFrame);
+      const event = decodeDataFrame(new Uint8Array(raw));
+      if (event) output.push(Buffer.from(event.data));
+    });
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'attach', params: { sessionId: id } }));
+    await waitFor('attached', () => json.some((f) => f.kind === 'response' && f.id === 1));
+    expect(json.some((f) => f.kind === 'event' && f.event.type === 'snapshot')).toBe(true);
+    // The shell prints an escape sequence and multi-byte characters, computed so the echo of the command differs.
+    ws.send(JSON.stringify({ kind: 'request', id: 2, method: 'write', params: { sessionId: id, data: "printf '\\033[1mgr%sße 漢\\n' $((40+2))\r" } }));
+    await waitFor('the output', () => Buffer.concat(output).toString('utf8').includes('\x1b[1mgr42ße 漢\r\n'));
+    expect(json.some((f) => (f as { kind: string }).kind === 'data')).toBe(false);
+    ws.close();
   });
 });
 
