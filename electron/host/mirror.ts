@@ -187,6 +187,14 @@ export class ScreenMirror {
     terminal.write('', () => terminal.resize(cols, rows));
   }
 
+  /**
+   * A hibernating mirror's screen as escape sequences, without waking it: its snapshot and the
+   * output since redraw the screen as it is now (waking replays exactly that). Null while live.
+   */
+  dormantScreen(): string | null {
+    return this.dormant ? this.dormant.snapshot + this.dormant.pending : null;
+  }
+
   /** Escape sequences that redraw this screen in a fresh terminal of the same size. Call after `settled()`. */
   serialize(): string {
     return this.liveTerminal().serializer.serialize({ scrollback: this.scrollback });

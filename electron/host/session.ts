@@ -327,11 +327,16 @@ export class PtySession {
    * the mirror has parsed every chunk it was given, and the view is registered in that same
    * synchronous step, so no chunk is both in the snapshot and sent live, or in neither.
    * `stillWanted` is asked at that moment: a view given up meanwhile is not registered.
+   * A hibernating mirror is not woken: its stored screen is sent as it is (waking it, parsing
+   * and serializing again took 10–20 ms of a reattach), and it wakes when it next needs to.
    */
   async attach(viewId: string, sink: ViewSink, stillWanted: () => boolean): Promise<boolean> {
     this.touch();
-    do await this.mirror.settled();
-    while (!this.mirror.isSettled);
+    const screen = this.mirror.dormantScreen();
+    if (screen === null) {
+      do await this.mirror.settled();
+      while (!this.mirror.isSettled);
+    }
     if (this.disposed) throw unknownSession(this.id);
     if (!stillWanted()) return false;
     this.views.set(viewId, sink);
@@ -339,7 +344,7 @@ export class PtySession {
     sink({
       type: 'snapshot',
       sessionId: this.id,
-      data: this.mirror.serialize(),
+      data: screen ?? this.mirror.serialize(),
       cols: this.mirror.cols,
       rows: this.mirror.rows,
       session: this.hooks.row(this),

@@ -197,7 +197,7 @@ describe('input', () => {
 });
 
 describe('hibernation of detached sessions', () => {
-  test('a detached, quiet session hibernates; reattach, read and input wake it as it was', async () => {
+  test('a detached, quiet session hibernates; reattach shows its screen without waking it; read wakes it as it was', async () => {
     h = createHarness();
     const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
     await h.bridge.attach(h.client.id, id);
@@ -222,10 +222,18 @@ describe('hibernation of detached sessions', () => {
     const events: HostEvent[] = [];
     const view = h.bridge.connect((e) => events.push(e));
     await h.bridge.attach(view.id, id);
-    expect(session.isHibernating).toBe(false);
+    expect(session.isHibernating).toBe(true);
     const shown = await viewText(events, id);
     expect(shown).toMatch(/^kept 3$/m);
     expect(shown).toMatch(/^while-asleep$/m);
+
+    // Live output reaches the view after that screen; the mirror, woken by a read, has it all too.
+    h.bridge.write(id, 'echo awake-$((1+1))\r');
+    await waitFor('live output', () => dataFor(events, id).includes('awake-2'));
+    expect(await viewText(events, id)).toMatch(/^while-asleep$[\s\S]*^awake-2$/m);
+    const read = await h.bridge.read(id, 4000);
+    expect(session.isHibernating).toBe(false);
+    expect(read).toMatch(/^kept 3$[\s\S]*^while-asleep$[\s\S]*^awake-2$/m);
     view.dispose();
   });
 });
