@@ -57,8 +57,8 @@ const GOALS: Goal[] = [
   { key: 'echo_p99_ms', stat: 'median', label: 'keystroke → glyph parsed p99 (ms)', goal: '≤ 16', met: (v) => v <= 16 },
   { key: 'echo_painted_p50_ms', stat: 'median', label: 'keystroke → glyph painted p50 (ms)', goal: '≤ 5', met: (v) => v <= 5 },
   { key: 'echo_painted_p99_ms', stat: 'median', label: 'keystroke → glyph painted p99 (ms)', goal: '≤ 16', met: (v) => v <= 16 },
-  { key: 'reattach_ms', stat: 'median', label: 'reattach 1000 lines, median (ms)', goal: '≤ 40', met: (v) => v <= 40 },
-  { key: 'reattach_ms', stat: 'max', label: 'reattach 1000 lines, max (ms)', goal: '≤ 60', met: (v) => v <= 60 },
+  { key: 'reattach_ms', stat: 'median', label: 'reattach 1000 lines, shown, median (ms)', goal: '≤ 40', met: (v) => v <= 40 },
+  { key: 'reattach_ms', stat: 'max', label: 'reattach 1000 lines, shown, max (ms)', goal: '≤ 60', met: (v) => v <= 60 },
   { key: 'mem_per_detached_session_mb', stat: 'median', label: 'memory per detached session (MB)', goal: '≤ 1.5', met: (v) => v <= 1.5 },
   { key: 'sweep_1000_ms', stat: 'median', label: 'sweep over 1000 sessions (ms)', goal: '≤ 1', met: (v) => v <= 1 },
   { key: 'state_write_50_ms', stat: 'median', label: 'state write, 50 sessions (ms)', goal: '≤ 50', met: (v) => v <= 50 },
@@ -152,7 +152,9 @@ async function main(): Promise<void> {
       }
       if (figures.has('reattach')) {
         log(`Reattach: ${RUNS} hibernated sessions with 1000 lines each…`);
-        results.reattach_ms = summarize(await reattachMs(app, RUNS));
+        const reattach = await reattachMs(app, RUNS);
+        results.reattach_ms = summarize(reattach.painted);
+        results.reattach_parsed_ms = summarize(reattach.parsed);
       }
       if (figures.has('flood')) {
         log(`Flood: ${FLOOD_BYTES / 1e9} GB into one tab…`);
@@ -195,6 +197,7 @@ async function main(): Promise<void> {
   row('revive_20_ms', 'revive 20 sessions to prompt (ms)');
   row('raw_bash_20_ms', '20 raw node-pty bashes to prompt (ms)');
   row('revive_20_ratio', 'revive / raw bash');
+  row('reattach_parsed_ms', 'reattach, screen parsed (ms)');
   for (const g of GOALS) {
     const v = results[g.key] as Summary | number | undefined;
     if (v !== undefined) row(g.key, g.label, g.goal, g.met(pick(v, g.stat)) ? 'yes' : 'NO');

@@ -2,7 +2,8 @@
  * One tab's xterm.js terminal, living outside React: host output is written straight into it
  * (and acknowledged from the write callback, which is the host's flow control), so the data
  * path never touches React state. The view exists from the moment its tab does and is opened
- * into the pane's element when React mounts it; hidden panes keep their terminal.
+ * into the pane's element once React has mounted it and its first screen (the attach snapshot)
+ * has been parsed; hidden panes keep their terminal.
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -49,6 +50,11 @@ export class TerminalView {
   private readonly searchAddon = new SearchAddon();
   private readonly disposers: Array<() => void> = [];
   private opened = false;
+  /**
+   * Until the first snapshot is parsed the terminal stays unopened: an opened one keeps its
+   * scrollbar in step with every line it parses, which doubled the parse of a 1000-line screen.
+   */
+  private awaitingScreen = true;
   private hasText = false;
   private readonly acks = new AckCounter(ACK_EVERY_BYTES);
   private disposed = false;
@@ -88,14 +94,11 @@ export class TerminalView {
     this.disposers.push(() => subs.forEach((s) => s.dispose()));
   }
 
-  /** Opens the terminal into `parent` the first time; later mounts just move the element. */
+  /** Puts the terminal in `parent` (opening it there once its first screen is in); later mounts just move it. */
   mount(parent: HTMLElement): void {
     if (this.disposed) return;
     if (this.element.parentElement !== parent) parent.appendChild(this.element);
-    if (this.opened) return;
-    this.opened = true;
-    this.term.open(this.element);
-    this.loadWebgl();
+    this.openIfReady();
   }
 
   /**
@@ -105,9 +108,22 @@ export class TerminalView {
   applySnapshot(data: string, size: Size): void {
     this.term.resize(clampDimension(size.cols), clampDimension(size.rows));
     this.term.write(FULL_RESET + data, () => {
+      this.awaitingScreen = false;
+      this.openIfReady();
       this.noticeText();
       this.fit();
     });
+  }
+
+  private openIfReady(): void {
+    if (this.opened || this.awaitingScreen || this.disposed || !this.element.isConnected) return;
+    this.opened = true;
+    this.term.open(this.element);
+    this.loadWebgl();
+    if (focusWhenOpened === this) {
+      focusWhenOpened = null;
+      this.term.focus();
+    }
   }
 
   /** Live output, as the host sent it: UTF-8 bytes, which xterm.js decodes itself. */
@@ -163,8 +179,14 @@ export class TerminalView {
     return () => subscription.dispose();
   }
 
+  /**
+   * The keyboard to this terminal. Before it opens, the keyboard is taken from wherever it is
+   * (another tab's terminal must not get keys meant for this one) and given once it opens.
+   */
   focus(): void {
-    this.term.focus();
+    focusWhenOpened = this.opened ? null : this;
+    if (this.opened) return this.term.focus();
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
   }
 
   selection(): string {
@@ -188,6 +210,7 @@ export class TerminalView {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (focusWhenOpened === this) focusWhenOpened = null;
     for (const dispose of this.disposers.splice(0)) dispose();
     this.term.dispose();
     this.element.remove();
@@ -214,6 +237,9 @@ export class TerminalView {
     }
   }
 }
+
+/** The view last asked for the keyboard before it had opened: it takes it when it opens. */
+let focusWhenOpened: TerminalView | null = null;
 
 let webgl2: boolean | undefined;
 
