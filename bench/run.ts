@@ -10,10 +10,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testChromium } from '../e2e/support/chromium';
 import { echoLatenciesMs, e2eThroughputMbps, floodPeakRssMb, openApp, reattachMs } from './browser';
+import { openPlainApp, plainThroughputMbps } from './cdp';
 import { memoryPerDetachedSessionMb, sweepMs } from './host';
 import { rawThroughputMbps } from './raw';
 import { rawBashToPrompt, reviveToPrompt, stateWrite } from './state';
 import { MB, percentile, round, summarize, type Summary } from './stats';
+import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES } from './workload';
 
 const RUNS = Number(process.env.LINGER_BENCH_RUNS ?? 5);
 const ECHO_KEYSTROKES = 200;
@@ -125,20 +127,32 @@ async function main(): Promise<void> {
     log(chromium);
     try {
       if (figures.has('throughput')) {
-        log(`Throughput: raw node-pty and end to end, ${RUNS} runs each, alternating…`);
+        log(`Throughput: raw node-pty and end to end (a plain page, and Playwright's), ${RUNS} runs each, alternating…`);
+        const plain = await openPlainApp();
         const raw: number[] = [];
         const e2e: number[] = [];
         const visible: number[] = [];
-        for (let run = 0; run < RUNS; run++) {
-          raw.push(await rawThroughputMbps());
-          e2e.push(await e2eThroughputMbps(app, run, 'background'));
-          visible.push(await e2eThroughputMbps(app, run, 'visible'));
+        const observed: number[] = [];
+        const observedVisible: number[] = [];
+        try {
+          for (let run = 0; run < RUNS; run++) {
+            raw.push(await rawThroughputMbps());
+            e2e.push(await plainThroughputMbps(plain, run, 'background', FLOOD_INPUT_BYTES));
+            visible.push(await plainThroughputMbps(plain, run, 'visible', VISIBLE_FLOOD_INPUT_BYTES));
+            observed.push(await e2eThroughputMbps(app, run, 'background'));
+            observedVisible.push(await e2eThroughputMbps(app, run, 'visible'));
+          }
+        } finally {
+          await plain.close();
         }
+        const ratio = (values: number[]) => summarize(values.map((v, i) => v / raw[i]));
         results.raw_mbps = summarize(raw);
         results.e2e_mbps = summarize(e2e);
-        results.e2e_ratio = summarize(e2e.map((v, i) => v / raw[i]));
+        results.e2e_ratio = ratio(e2e);
         results.e2e_visible_mbps = summarize(visible);
-        results.e2e_visible_ratio = summarize(visible.map((v, i) => v / raw[i]));
+        results.e2e_visible_ratio = ratio(visible);
+        results.e2e_observed_ratio = ratio(observed);
+        results.e2e_visible_observed_ratio = ratio(observedVisible);
       }
       if (figures.has('echo')) {
         log(`Latency: ${ECHO_KEYSTROKES} keystrokes…`);
@@ -191,6 +205,8 @@ async function main(): Promise<void> {
   row('raw_mbps', 'raw node-pty (MB/s)');
   row('e2e_mbps', 'end to end, background tab (MB/s)');
   row('e2e_visible_mbps', 'end to end, visible tab (MB/s)');
+  row('e2e_observed_ratio', 'background / raw, Playwright page');
+  row('e2e_visible_observed_ratio', 'visible / raw, Playwright page');
   row('mem_per_live_detached_session_mb', 'memory per session, mirror awake (MB)');
   row('state_write_first_50_ms', 'first state write after start (ms)');
   row('state_write_mb', 'state write: screens written (MB)');
