@@ -505,18 +505,19 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 /**
- * A `data` event as a binary WebSocket frame: one byte, the length of the session id's UTF-8
- * (ids are ASCII, at most 128 characters), the id, then the output bytes. No JSON escaping (an
- * ESC is 6 bytes in JSON), no UTF-16 round trip: the page hands the bytes to xterm.js as they are.
+ * A `data` event as a binary WebSocket message: this header — one byte, the length of the
+ * session id's UTF-8 (ids are ASCII, at most 128 characters), then the id — followed by the
+ * output bytes. No JSON escaping (an ESC is 6 bytes in JSON), no UTF-16 round trip: the page
+ * hands the bytes to xterm.js as they are. The server sends header and output as two fragments
+ * of one message, so the output is never copied into a frame.
  */
-export function encodeDataFrame(sessionId: string, data: Uint8Array): Uint8Array {
+export function dataFrameHeader(sessionId: string): Uint8Array {
   const id = utf8Encoder.encode(sessionId);
   if (id.length > 0xff) throw new LingerError('INVALID_INPUT', `Session id ${sessionId.slice(0, 40)}… is too long for a data frame.`);
-  const frame = new Uint8Array(1 + id.length + data.length);
-  frame[0] = id.length;
-  frame.set(id, 1);
-  frame.set(data, 1 + id.length);
-  return frame;
+  const header = new Uint8Array(1 + id.length);
+  header[0] = id.length;
+  header.set(id, 1);
+  return header;
 }
 
 /** The event in a binary frame (its bytes a view into `frame`), or null when the frame is not one. */

@@ -9,7 +9,7 @@
 import {
   MAX_WS_FRAME_BYTES,
   clientFrameSchema,
-  encodeDataFrame,
+  dataFrameHeader,
   toErrorPayload,
   type ErrorPayload,
   type HostEvent,
@@ -23,13 +23,13 @@ import { createDispatch } from './dispatch';
  * push goes to all of them; output to every view of a session), so each event is encoded once
  * per kind of transport, however many connections it goes to.
  */
-const binaryFrames = new WeakMap<HostEvent, Uint8Array>();
+const binaryHeaders = new WeakMap<HostEvent, Uint8Array>();
 const textFrames = new WeakMap<HostEvent, string>();
 
-function binaryFrame(event: Extract<HostEvent, { type: 'data' }>): Uint8Array {
-  let frame = binaryFrames.get(event);
-  if (frame === undefined) binaryFrames.set(event, (frame = encodeDataFrame(event.sessionId, event.data)));
-  return frame;
+function binaryFrame(event: Extract<HostEvent, { type: 'data' }>): [Uint8Array, Uint8Array] {
+  let header = binaryHeaders.get(event);
+  if (header === undefined) binaryHeaders.set(event, (header = dataFrameHeader(event.sessionId)));
+  return [header, event.data];
 }
 
 function textFrame(event: HostEvent): string {
@@ -68,8 +68,11 @@ export const MAX_BACKLOG_BYTES = 2 * MAX_WS_FRAME_BYTES;
 export interface FrameTransport {
   /** One outgoing frame's JSON text (no newline; the transport delimits it). */
   send(text: string): void;
-  /** One binary frame, where the transport has them (the WebSocket): output goes as these, else as JSON `DataFrame`s. */
-  sendBinary?(frame: Uint8Array): void;
+  /**
+   * One binary message given in parts (header, output), where the transport has them (the
+   * WebSocket): output goes as these, else as JSON `DataFrame`s.
+   */
+  sendBinary?(parts: Uint8Array[]): void;
   /** Bytes given to `send` that the peer has not taken yet. */
   backlog(): number;
   /** Closes the connection at once; its close event follows. */
@@ -77,7 +80,7 @@ export interface FrameTransport {
 }
 
 export function serveFrames(bridge: PtyBridge, transport: FrameTransport): FrameConnection {
-  const send = (frame: string | Uint8Array) => {
+  const send = (frame: string | Uint8Array[]) => {
     if (transport.backlog() > MAX_BACKLOG_BYTES) transport.drop();
     else if (typeof frame === 'string') transport.send(frame);
     else transport.sendBinary?.(frame);

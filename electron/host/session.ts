@@ -583,17 +583,19 @@ export class PtySession {
   }
 
   private deliver(data: string): void {
-    // Encoded once per batch, into a buffer of its own (see the contract's `data` event).
-    const bytes = utf8.encode(data);
+    // Encoded once per batch for every view, into a buffer of its own (see the contract's `data`
+    // event); with no view, only counted.
+    const bytes = this.views.size > 0 ? utf8.encode(data) : null;
+    const byteLength = bytes?.length ?? Buffer.byteLength(data);
     this.lastOutput = this.hooks.now();
     this.delivered += 1;
-    this.flow.sent(bytes.length);
+    this.flow.sent(byteLength);
     this.mirror.write(data, () => {
-      this.flow.ack(MIRROR_CONSUMER, bytes.length);
+      this.flow.ack(MIRROR_CONSUMER, byteLength);
       this.previewStale = true;
     });
     this.recorder?.output(data);
-    for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data: bytes });
+    if (bytes) for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data: bytes });
   }
 }
 

@@ -7,12 +7,16 @@ import type { PtyBridge } from '../host/bridge';
 import { serveFrames } from '../host/frames';
 
 export function serveSocket(bridge: PtyBridge, socket: WebSocket): void {
-  const send = (frame: string | Uint8Array) => {
-    if (socket.readyState === socket.OPEN) socket.send(frame);
-  };
+  const open = () => socket.readyState === socket.OPEN;
   const connection = serveFrames(bridge, {
-    send,
-    sendBinary: send,
+    send: (text) => {
+      if (open()) socket.send(text);
+    },
+    // One message in fragments: the parts go out as they are, never copied into one frame.
+    sendBinary: (parts) => {
+      if (!open()) return;
+      parts.forEach((part, i) => socket.send(part, { binary: true, fin: i === parts.length - 1 }));
+    },
     backlog: () => socket.bufferedAmount,
     drop: () => socket.terminate(),
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LingerError, encodeDataFrame, type ClientFrame, type HostEvent, type ServerFrame } from '../../electron/contract';
+import { LingerError, dataFrameHeader, type ClientFrame, type HostEvent, type ServerFrame } from '../../electron/contract';
 import { DisconnectedError, WsClient, backoffDelay, socketUrl, type ConnectionInfo, type SocketLike } from '../ws-client';
 
 class FakeSocket implements SocketLike {
@@ -28,9 +28,18 @@ class FakeSocket implements SocketLike {
   receive(frame: ServerFrame) {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
-  /** A binary frame as the browser hands it over with binaryType 'arraybuffer'. */
+  /** A binary message as the browser hands it over with binaryType 'arraybuffer'. */
   receiveBinary(frame: Uint8Array) {
     this.onmessage?.({ data: frame.slice().buffer });
+  }
+  /** Output for a session, as the server sends it: header, then the bytes. */
+  receiveOutput(sessionId: string, text: string) {
+    const header = dataFrameHeader(sessionId);
+    const bytes = new TextEncoder().encode(text);
+    const frame = new Uint8Array(header.length + bytes.length);
+    frame.set(header);
+    frame.set(bytes, header.length);
+    this.receiveBinary(frame);
   }
 }
 
@@ -99,12 +108,11 @@ describe('WsClient requests', () => {
     expect(socket().binaryType).toBe('arraybuffer');
     const seen: HostEvent[] = [];
     const off = client.onEvent((e) => seen.push(e));
-    const bytes = (text: string) => new TextEncoder().encode(text);
-    socket().receiveBinary(encodeDataFrame('s', bytes('a')));
+    socket().receiveOutput('s', 'a');
     socket().receive({ kind: 'event', event: { type: 'exit', sessionId: 's', exitCode: 0, signal: null } });
-    socket().receiveBinary(encodeDataFrame('s', bytes('é\x1b[0m')));
+    socket().receiveOutput('s', 'é\x1b[0m');
     off();
-    socket().receiveBinary(encodeDataFrame('s', bytes('c')));
+    socket().receiveOutput('s', 'c');
     const shown = seen.map((e) => (e.type === 'data' ? `${e.sessionId}:${new TextDecoder().decode(e.data)}` : e.type));
     expect(shown).toEqual(['s:a', 'exit', 's:é\x1b[0m']);
   });
