@@ -84,6 +84,16 @@ async function typeCommand(page: Page, id: string, command: string): Promise<voi
   }
 }
 
+/** The first tab floods; the second is shown while it runs in the background. */
+async function twoTabs(app: App) {
+  const tabs = app.page.getByTestId('tab');
+  if ((await tabs.count()) < 2) {
+    await app.page.keyboard.press('Control+Shift+T');
+    await tabs.nth(1).waitFor();
+  }
+  return tabs;
+}
+
 /**
  * The flood in a tab's shell, until xterm.js has parsed its last line. `background`
  * switches to another tab once the command runs: the bytes take the whole path and are parsed,
@@ -91,11 +101,7 @@ async function typeCommand(page: Page, id: string, command: string): Promise<voi
  * headless Chromium without a GPU is software compositing on the same two cores.
  */
 export async function e2eThroughputMbps(app: App, run: number, mode: 'background' | 'visible'): Promise<number> {
-  const tabs = app.page.getByTestId('tab');
-  if ((await tabs.count()) < 2) {
-    await app.page.keyboard.press('Control+Shift+T');
-    await tabs.nth(1).waitFor();
-  }
+  const tabs = await twoTabs(app);
   await tabs.first().click();
   const id = await activeSession(app.page);
   const marker = `BENCH-${mode}-${1000 + run}-END`;
@@ -255,7 +261,7 @@ export async function reattachMs(app: App, runs: number): Promise<ReattachTimes>
  * than software painting's; the host holds the same bytes either way.
  */
 export async function floodPeakRssMb(app: App, bytes: number): Promise<{ peakMb: number; baselineMb: number }> {
-  const tabs = app.page.getByTestId('tab');
+  const tabs = await twoTabs(app);
   await tabs.first().click();
   const id = await activeSession(app.page);
   const status = () => fs.readFileSync(`/proc/${app.server.process.pid}/status`, 'utf8');

@@ -214,6 +214,7 @@ async function main(): Promise<void> {
   row('raw_bash_20_ms', '20 raw node-pty bashes to prompt (ms)');
   row('revive_20_ratio', 'revive / raw bash');
   row('reattach_parsed_ms', 'reattach, screen parsed (ms)');
+  row('flood_baseline_rss_mb', 'host RSS before the flood (MB)');
   for (const g of GOALS) {
     const v = results[g.key] as Summary | number | undefined;
     if (v !== undefined) row(g.key, g.label, g.goal, g.met(pick(v, g.stat)) ? 'yes' : 'NO');
