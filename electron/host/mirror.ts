@@ -82,6 +82,14 @@ interface Saved {
   rows: number;
   delta: string[];
   chars: number;
+  /** Newlines in `delta`: lines it may push out of the scrollback (see `deltaFits`). */
+  lines: number;
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return count;
 }
 
 interface Dormant {
@@ -231,8 +239,10 @@ export class ScreenMirror {
    */
   async savedScreen(maxBytes: number): Promise<SavedScreen> {
     const dormant = this.dormant;
-    const known = dormant ? { base: dormant.snapshot, delta: [dormant.pending], cols: dormant.cols, rows: dormant.rows } : this.saved;
-    if (known) {
+    const known = dormant
+      ? { base: dormant.snapshot, delta: [dormant.pending], cols: dormant.cols, rows: dormant.rows, lines: countLines(dormant.pending) }
+      : this.saved;
+    if (known && this.deltaFits(known.lines)) {
       const data = known.base + known.delta.join('');
       if (Buffer.byteLength(data) <= maxBytes) return { data, cols: known.cols, rows: known.rows };
     }
@@ -250,8 +260,18 @@ export class ScreenMirror {
     }
     if (bytes > maxBytes) data = '';
     // Serialized when everything written was parsed, so output from now on is what follows it.
-    this.saved = { base: flatten(data), cols: terminal.cols, rows: terminal.rows, delta: [], chars: 0 };
+    this.saved = { base: flatten(data), cols: terminal.cols, rows: terminal.rows, delta: [], chars: 0, lines: 0 };
     return { data, cols: terminal.cols, rows: terminal.rows };
+  }
+
+  /**
+   * Whether output since a saved screen may be saved after it as it is. Its lines push the oldest
+   * out of the scrollback when replayed, but the file would still hold them: at most another
+   * `scrollback` lines are let through, and with a scrollback of 0 (a user who keeps no history)
+   * none — the screen is serialized again instead.
+   */
+  private deltaFits(lines: number): boolean {
+    return lines === 0 || lines <= this.scrollback;
   }
 
   private keepForSaving(data: string): void {
@@ -259,7 +279,8 @@ export class ScreenMirror {
     // settled() writes '' to wait its turn: nothing to keep.
     if (!saved || data === '') return;
     saved.chars += data.length;
-    if (saved.chars > SAVED_DELTA_MAX_CHARS) this.saved = null;
+    saved.lines += countLines(data);
+    if (saved.chars > SAVED_DELTA_MAX_CHARS || !this.deltaFits(saved.lines)) this.saved = null;
     else saved.delta.push(data);
   }
 
@@ -341,7 +362,8 @@ export class ScreenMirror {
     this.dormant = null;
     this.live = this.createTerminal(cols, rows);
     this.write(snapshot + pending, () => {});
-    if (pending.length <= SAVED_DELTA_MAX_CHARS) this.saved = { base: snapshot, cols, rows, delta: [pending], chars: pending.length };
+    const lines = countLines(pending);
+    if (pending.length <= SAVED_DELTA_MAX_CHARS && this.deltaFits(lines)) this.saved = { base: snapshot, cols, rows, delta: [pending], chars: pending.length, lines };
   }
 
   private liveTerminal(): Live {

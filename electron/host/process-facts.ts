@@ -66,7 +66,10 @@ export class ProcessFacts {
   cwdNow(): string | null {
     if (this.platform !== 'linux') return null;
     this.commandPid ??= firstChild(this.wrapperPid);
-    return this.commandPid === null ? null : readLink(`/proc/${this.commandPid}/cwd`);
+    const cwd = this.commandPid === null ? null : readLink(`/proc/${this.commandPid}/cwd`);
+    // The cached facts learn it too: a read within the next second must not hand back an older cwd.
+    if (cwd !== null && this.readWithCwd) this.cached = { ...this.cached, cwd };
+    return cwd;
   }
 }
 

@@ -4,6 +4,7 @@
  * every view), with flow control across all of them.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import * as pty from 'node-pty';
 import { LingerError, type CommandSummary, type HostEvent, type SessionRow } from '../contract';
@@ -136,6 +137,8 @@ export class PtySession {
   private shell = new ShellFacts('', THIS_HOST);
   /** The last cwd /proc gave, still shown once the process has exited. */
   private procCwd: string | null = null;
+  /** The last reported cwd with its real path, so the kernel's is compared without a syscall a tick. */
+  private reportedReal: { path: string; real: string | null } | null = null;
   private preview: string | null = null;
   private previewAt = -Infinity;
   private previewStale = true;
@@ -243,14 +246,31 @@ export class PtySession {
   }
 
   /**
-   * Where a revived copy of this session should start: where its shell is now, as it reported
-   * (OSC 7) or as /proc says this moment (a `cd` just before quitting counts), else where it was
-   * last seen, else the folder it started in.
+   * Where a revived copy of this session should start: where its shell is now, as /proc says this
+   * moment (a `cd` just before quitting counts) and its shell reported, else where it was last
+   * seen, else the folder it started in.
    */
   currentCwd(): string {
-    if (this.shell.cwd) return this.shell.cwd;
     if (this.processState === 'running') this.procCwd = this.processFacts?.cwdNow() ?? this.procCwd;
-    return this.procCwd ?? this.spec.cwd;
+    return this.shownCwd() ?? this.spec.cwd;
+  }
+
+  /**
+   * Where the shell is. What it reported (OSC 7) keeps the path as the user typed it (through a
+   * symlink), but only while the kernel agrees: once reports stop (`exec bash --norc`, a shell
+   * without our scripts) the last one would otherwise stay on the card for good. Where there is
+   * no /proc, the report is all there is.
+   */
+  private shownCwd(): string | null {
+    const reported = this.shell.cwd;
+    if (reported !== null && this.reportedReal?.path !== reported) {
+      this.reportedReal = { path: reported, real: realPath(reported) };
+      // A new report is compared with the kernel now, not with its reading of up to a second ago.
+      if (this.processState === 'running') this.procCwd = this.processFacts?.cwdNow() ?? this.procCwd;
+    }
+    const kernel = this.procCwd;
+    if (reported === null || kernel === null) return reported ?? kernel;
+    return this.reportedReal?.real === kernel ? reported : kernel;
   }
 
   /** Input accepted but not yet read by the program. */
@@ -274,7 +294,7 @@ export class PtySession {
   facts(): SessionFacts {
     const now = this.hooks.now();
     const running = this.processState === 'running';
-    const proc = running ? (this.processFacts?.read(now, this.shell.cwd === null) ?? null) : null;
+    const proc = running ? (this.processFacts?.read(now, true) ?? null) : null;
     if (proc?.cwd) this.procCwd = proc.cwd;
     return {
       id: this.id,
@@ -296,7 +316,7 @@ export class PtySession {
       cols: this.cols,
       rows: this.rows,
       recording: this.recorder !== null,
-      currentCwd: this.shell.cwd ?? this.procCwd,
+      currentCwd: this.shownCwd(),
       foreground: proc?.foreground ?? null,
       runningCommand: running ? (this.shell.running?.command ?? null) : null,
       lastCommand: this.shell.last,
@@ -551,12 +571,13 @@ export class PtySession {
     const found = this.oscScanner.push(data);
     if (!found) return;
     const now = this.hooks.now();
+    const before = this.shell.revision;
     for (const sequence of found.sequences) {
       const finished = this.shell.apply(sequence, now);
       if (finished) this.hooks.commandFinished(this, finished);
     }
     if (found.bells) this.hooks.bell(this);
-    if (found.sequences.length) this.hooks.changed(this);
+    if (this.shell.revision !== before) this.hooks.changed(this);
   }
 
   private onPtyExit(exitCode: number, signal: number): void {
@@ -621,4 +642,12 @@ export function unknownSession(id: string): LingerError {
     'UNKNOWN_SESSION',
     `There is no session ${id}: it was stopped, expired, or never existed. Refresh the sessions list and pick another.`,
   );
+}
+
+function realPath(file: string): string | null {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return null;
+  }
 }

@@ -36,6 +36,11 @@ export class ShellFacts {
   cwd: string | null = null;
   running: Running | null = null;
   last: CommandSummary | null = null;
+  /**
+   * Moves when a fact a user sees changes (cwd, running command, last command): a prompt marks
+   * `133;A`/`B` and repeats the same OSC 7 on every line, and none of those is worth a stats push.
+   */
+  revision = 0;
   /** A trusted command line waiting for its command to start (E comes before C). */
   private pendingCommand: string | null = null;
 
@@ -50,7 +55,10 @@ export class ShellFacts {
   apply(sequence: OscSequence, now: number): CommandSummary | null {
     if (sequence.code === 7) {
       const path = parseFileUrl(sequence.text, this.hostnames);
-      if (path !== null) this.cwd = path;
+      if (path !== null && path !== this.cwd) {
+        this.cwd = path;
+        this.revision += 1;
+      }
       return null;
     }
     const [mark = '', ...params] = sequence.text.split(';');
@@ -63,6 +71,7 @@ export class ShellFacts {
         if (!this.running) this.running = { command: this.pendingCommand, startedAt: now };
         else this.running.command ??= this.pendingCommand;
         this.pendingCommand = null;
+        this.revision += 1;
         return null;
       case 'D':
         // A D without a C is a prompt after an empty line, or a second integration's copy.
@@ -80,8 +89,10 @@ export class ShellFacts {
     if (params.length !== 2 || params[1] !== this.nonce || !this.nonce) return;
     const command = oneLine(unescapeCommand(params[0]!), MAX_COMMAND_CHARS);
     // Some shells (fish 4) mark C themselves before our script's E arrives.
-    if (this.running && this.running.command === null) this.running.command = command;
-    else this.pendingCommand = command;
+    if (this.running && this.running.command === null) {
+      this.running.command = command;
+      this.revision += 1;
+    } else this.pendingCommand = command;
   }
 
   private finish(exitCode: number | null, now: number): CommandSummary {
@@ -89,6 +100,7 @@ export class ShellFacts {
     this.running = null;
     this.pendingCommand = null;
     this.last = { command, exit_code: exitCode, duration_ms: Math.max(0, now - startedAt) };
+    this.revision += 1;
     return this.last;
   }
 }

@@ -58,6 +58,23 @@ describe('ShellFacts', () => {
     expect(shell.apply(mark('D;999'), 900)?.exit_code).toBeNull();
   });
 
+  test('the revision moves only when a shown fact changes: prompt marks and a repeated cwd are no change', () => {
+    const shell = new ShellFacts(NONCE, HOSTS);
+    const moves = (sequence: ReturnType<typeof mark>) => {
+      const before = shell.revision;
+      shell.apply(sequence, 0);
+      return shell.revision !== before;
+    };
+    expect(moves(mark('file:///tmp', 7))).toBe(true);
+    expect(moves(mark('file:///tmp', 7))).toBe(false);
+    expect(moves(mark('A'))).toBe(false);
+    expect(moves(mark('B'))).toBe(false);
+    expect(moves(line('make'))).toBe(false);
+    expect(moves(mark('C'))).toBe(true);
+    expect(moves(mark('D;0'))).toBe(true);
+    expect(moves(mark('D;0'))).toBe(false);
+  });
+
   test('OSC 7 sets the cwd only for a file:// URL of this machine', () => {
     const shell = new ShellFacts(NONCE, HOSTS);
     shell.apply(mark('file://devbox/tmp/a%20b', 7), 0);

@@ -388,6 +388,18 @@ describe('attention', () => {
 });
 
 describe('what the kernel says', () => {
+  test('a reported cwd is shown only while the kernel agrees: once reports stop, the card follows the shell', async () => {
+    h = createHarness();
+    const id = await startShell();
+    await runAndWait(id, 'cd /tmp', 'the reported cwd', (row) => row.current_cwd === '/tmp');
+    // The same process goes on as a shell without our scripts: no more OSC 7.
+    h.bridge.write(id, 'exec bash --noprofile --norc\r');
+    await new Promise((r) => setTimeout(r, 300));
+    await runAndWait(id, 'cd /var', 'the kernel cwd', (row) => row.current_cwd === '/var');
+    expect(h.bridge.session(id).currentCwd()).toBe('/var');
+  });
+
+
   test('vim in a detached session shows as its foreground, and the panel gets a preview', async ({ skip }) => {
     skip(VIM_MISSING, VIM_SKIP_REASON);
     h = createHarness();

@@ -220,6 +220,29 @@ describe('caps', () => {
     reference.dispose();
   });
 
+  test('output since a saved screen is saved after it only while it adds no more than the scrollback in lines; with no scrollback, never', async () => {
+    const lines = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `line ${from + i}\r\n`).join('');
+    const m = new ScreenMirror(40, 5, 10, () => {});
+    m.write(lines(3), () => {});
+    const first = await m.savedScreen(MAX_SCREEN_BYTES);
+    m.write(lines(10, 3), () => {});
+    expect((await m.savedScreen(MAX_SCREEN_BYTES)).data).toBe(first.data + lines(10, 3));
+    m.write(lines(11, 13), () => {});
+    const anew = await m.savedScreen(MAX_SCREEN_BYTES);
+    expect(anew.data.startsWith(first.data)).toBe(false);
+    // The file holds what a replay would keep: 10 lines of scrollback and the screen, no more.
+    expect(anew.data).not.toContain('line 0\r\n');
+    m.dispose();
+
+    const none = new ScreenMirror(40, 5, 0, () => {});
+    none.write('secret\r\n', () => {});
+    await none.savedScreen(MAX_SCREEN_BYTES);
+    none.write(lines(6), () => {});
+    const screenOnly = await none.savedScreen(MAX_SCREEN_BYTES);
+    expect(screenOnly.data).not.toContain('secret');
+    none.dispose();
+  });
+
   test('a hibernated screen is saved as it sleeps, without waking', async () => {
     const m = new ScreenMirror(40, 5, 100, () => {});
     m.write('before\r\n', () => {});
