@@ -58,6 +58,11 @@ async function launch(identity: Identity): Promise<E2eServer> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test process that dies (an uncaught error, a killed runner) takes its server with it: an
+  // orphaned server would keep its port, its guardian and its data dir.
+  const orphanGuard = () => child.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`browser mode did not start:\n${output}`)), START_TIMEOUT_MS);
