@@ -13,6 +13,7 @@
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
 import { PREVIEW_LINES, appendToPreview, previewOf } from './preview';
+import { isPlainText, lineFeedsThatReplaceTheBuffer, plainCut } from './plain-run';
 
 // Both packages are CommonJS bundles without ESM named exports under plain Node.
 const { Terminal } = headless;
@@ -23,6 +24,23 @@ const { SerializeAddon } = serialize;
  * and a detached flood is paced by parsing (flow control) as it is when live.
  */
 export const HIBERNATION_MAX_PENDING_CHARS = 256 * 1024;
+
+/**
+ * Plain output (plain-run.ts) is held back from the parser while it keeps coming, and what
+ * scrolls past the scrollback unseen is dropped. Held text is kept under this, below flow
+ * control's high watermark (flow.ts, 256 K) with a batch to spare, since held chunks are
+ * acknowledged only once parsed or dropped: a flood is never paused for it.
+ */
+export const HOLD_MAX_CHARS = 160 * 1024;
+
+/** Holding starts only with a chunk this large: typed echoes and prompts go straight in. */
+export const HOLD_MIN_CHUNK_CHARS = 16 * 1024;
+
+/** Held text is parsed once no output has come for this long (a flood's batches come every few ms)… */
+const HOLD_IDLE_MS = 16;
+
+/** …or once it has been held this long, so a screen read without asking (the preview, every 1 s) lags no more. */
+const HOLD_MAX_AGE_MS = 1000;
 
 /** What @xterm/addon-serialize writes between the normal buffer and the alternate screen. */
 const ALT_SCREEN_SWITCH = '\x1b[?1049h\x1b[H';
@@ -92,6 +110,40 @@ function countLines(text: string): number {
   return count;
 }
 
+/** Plain output not yet given to the parser, as it came (the chunks' texts and callbacks in step). */
+interface Held {
+  texts: string[];
+  callbacks: Array<() => void>;
+  chars: number;
+  since: number;
+}
+
+/**
+ * Whether text written now starts at rest (see plain-run.ts). xterm.js has no public word for
+ * its parser's state or scroll region; `mirror.test.ts` fails if these internals move.
+ */
+export function terminalAtRest(terminal: InstanceType<typeof Terminal>): boolean {
+  const core = (terminal as unknown as { _core?: InternalCore })._core;
+  const buffer = core?.buffer;
+  return (
+    core?._inputHandler?._parser?.currentState === PARSER_GROUND &&
+    buffer !== undefined &&
+    buffer === core?.buffers?.normal &&
+    buffer.scrollTop === 0 &&
+    buffer.scrollBottom === terminal.rows - 1 &&
+    !terminal.modes.insertMode
+  );
+}
+
+interface InternalCore {
+  _inputHandler?: { _parser?: { currentState?: number } };
+  buffer?: { scrollTop: number; scrollBottom: number };
+  buffers?: { normal?: unknown };
+}
+
+/** xterm.js's ParserState.GROUND: no escape sequence or string begun. */
+const PARSER_GROUND = 0;
+
 interface Dormant {
   snapshot: string;
   /** The size the snapshot was drawn at. */
@@ -110,9 +162,13 @@ export class ScreenMirror {
   private live: Live | null = null;
   private dormant: Dormant | null = null;
   private saved: Saved | null = null;
+  private held: Held | null = null;
+  private holdTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Chars of plain output dropped unparsed (plain-run.ts). */
+  private dropped = 0;
   private disposed = false;
-  private writtenChars = 0;
-  private parsedChars = 0;
+  /** Writes (output, or a resize waiting its turn) the terminal has not finished yet. */
+  private writesInFlight = 0;
   private width: number;
   private height: number;
 
@@ -151,7 +207,10 @@ export class ScreenMirror {
     return this.dormant !== null;
   }
 
-  /** Parsing is asynchronous; `parsed` runs once this chunk is in the screen. */
+  /**
+   * Parsing is asynchronous; `parsed` runs once this chunk is in the screen, or once it is
+   * known to leave no trace there (plain output scrolled away unseen).
+   */
   write(data: string, parsed: () => void): void {
     if (this.disposed) return parsed();
     if (this.dormant) {
@@ -161,17 +220,23 @@ export class ScreenMirror {
       if (this.dormant.pending.length > HIBERNATION_MAX_PENDING_CHARS) this.wake();
       return;
     }
-    this.writtenChars += data.length;
     this.keepForSaving(data);
-    this.liveTerminal().terminal.write(data, () => {
-      this.parsedChars += data.length;
-      parsed();
-    });
+    if (data !== '' && isPlainText(data) && (this.held || (data.length >= HOLD_MIN_CHUNK_CHARS && this.canHold()))) {
+      this.hold(data, parsed);
+      return;
+    }
+    this.flushHeld();
+    this.parse(data, [parsed]);
+  }
+
+  /** Chars of plain output dropped unparsed because they scrolled past the scrollback (plain-run.ts). */
+  get droppedChars(): number {
+    return this.dropped;
   }
 
   /** Whether every chunk written so far has been parsed into a live terminal. */
   get isSettled(): boolean {
-    return this.disposed || (this.live !== null && this.parsedChars === this.writtenChars);
+    return this.disposed || (this.live !== null && this.held === null && this.writesInFlight === 0);
   }
 
   /** Wakes the mirror if it hibernates, and resolves once everything written so far is parsed. */
@@ -191,8 +256,13 @@ export class ScreenMirror {
     // A replay cannot resize midway: the next save serializes at the new size.
     this.saved = null;
     if (this.dormant) this.wake();
+    this.flushHeld();
     const { terminal } = this.liveTerminal();
-    terminal.write('', () => terminal.resize(cols, rows));
+    this.writesInFlight++;
+    terminal.write('', () => {
+      this.writesInFlight--;
+      terminal.resize(cols, rows);
+    });
   }
 
   /**
@@ -351,6 +421,10 @@ export class ScreenMirror {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    const held = this.held;
+    this.held = null;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    held?.callbacks.forEach((callback) => callback());
     this.live?.terminal.dispose();
     this.live = null;
     this.dormant = null;
@@ -364,6 +438,62 @@ export class ScreenMirror {
     this.write(snapshot + pending, () => {});
     const lines = countLines(pending);
     if (pending.length <= SAVED_DELTA_MAX_CHARS && this.deltaFits(lines)) this.saved = { base: snapshot, cols, rows, delta: [pending], chars: pending.length, lines };
+  }
+
+  private parse(data: string, parsed: Array<() => void>): void {
+    this.writesInFlight++;
+    this.liveTerminal().terminal.write(data, () => {
+      this.writesInFlight--;
+      for (const callback of parsed) callback();
+    });
+  }
+
+  /** Only from rest, with everything before parsed, so the state plain-run.ts relies on is known. */
+  private canHold(): boolean {
+    return this.live !== null && this.writesInFlight === 0 && terminalAtRest(this.live.terminal);
+  }
+
+  private hold(data: string, parsed: () => void): void {
+    const now = performance.now();
+    const held = (this.held ??= { texts: [], callbacks: [], chars: 0, since: now });
+    held.texts.push(data);
+    held.callbacks.push(parsed);
+    held.chars += data.length;
+    if (held.chars > HOLD_MAX_CHARS) {
+      this.dropUnseen(held);
+      // Lines too long for the scrollback to be dropped within the bound: parse as usual.
+      if (held.chars > HOLD_MAX_CHARS / 2) return this.flushHeld();
+    }
+    if (now - held.since >= HOLD_MAX_AGE_MS) return this.flushHeld();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = null;
+      this.flushHeld();
+    }, HOLD_IDLE_MS);
+  }
+
+  /** Drops the held text that would scroll past the scrollback; its chunks are done. */
+  private dropUnseen(held: Held): void {
+    const cut = plainCut(held.texts, lineFeedsThatReplaceTheBuffer(this.height, this.scrollback));
+    if (!cut) return;
+    const gone = held.texts.splice(0, cut.chunk);
+    const finished = held.callbacks.splice(0, cut.chunk);
+    let chars = cut.at;
+    for (const text of gone) chars += text.length;
+    held.texts[0] = held.texts[0].slice(cut.at);
+    held.chars -= chars;
+    this.dropped += chars;
+    for (const callback of finished) callback();
+  }
+
+  private flushHeld(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
+    this.dropUnseen(held);
+    this.parse(held.texts.join(''), held.callbacks);
   }
 
   private liveTerminal(): Live {

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { HIBERNATION_MAX_PENDING_CHARS, ScreenMirror } from '../mirror';
+import headless from '@xterm/headless';
+import serialize from '@xterm/addon-serialize';
+import { HIBERNATION_MAX_PENDING_CHARS, HOLD_MIN_CHUNK_CHARS as HOLD_MIN_CHUNK, ScreenMirror, terminalAtRest } from '../mirror';
+
+const { Terminal } = headless;
+const { SerializeAddon } = serialize;
 
 const mirrors: ScreenMirror[] = [];
 function mirror(cols = 40, rows = 5, titles: string[] = []): ScreenMirror {
@@ -99,5 +104,166 @@ describe('preview', () => {
     write(m, '$ ');
     expect(m.preview()).toBe('built 2 of 3\nprogress 99%\n$');
     expect(m.isHibernating).toBe(true);
+  });
+});
+
+describe('plain output that scrolls away unseen (plain-run.ts)', () => {
+  const CHUNK = HOLD_MIN_CHUNK;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  /** A terminal that parses every byte, beside the mirror, to compare against. */
+  function reference(cols: number, rows: number, scrollback: number) {
+    const terminal = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+    const serializer = new SerializeAddon();
+    terminal.loadAddon(serializer);
+    const titles: string[] = [];
+    terminal.onTitleChange((title) => titles.push(title));
+    return {
+      titles,
+      write: (data: string) => terminal.write(data),
+      async screen() {
+        await new Promise<void>((r) => terminal.write('', r));
+        return serializer.serialize({ scrollback });
+      },
+      dispose: () => terminal.dispose(),
+    };
+  }
+
+  function random(seed: number) {
+    let s = seed >>> 0;
+    const next = () => {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let t = s;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const int = (n: number) => Math.floor(next() * n);
+    return { next, int, pick: <T>(items: T[]) => items[int(items.length)] };
+  }
+
+  /** Sequences that change what plain text does next, cut short sometimes so a chunk ends inside one. */
+  const STATE_CHANGES = [
+    '\x1b[44m', '\x1b[1;31m', '\x1b[0m', '\x1b[3;4H', '\x1b[A', '\x1b[2;4r', '\x1b[r', '\x1b[?1049h', '\x1b[?1049l',
+    '\x1b[4h', '\x1b[4l', '\x1b[?6h', '\x1b[?6l', '\x1b[?7l', '\x1b[?7h', '\x1b[20h', '\x1b[20l', '\x1b]0;title\x07',
+    '\x1b(0', '\x1b(B', '\x1bH', '\x1b[3g', '\x1b[2J', '\x1b[K', '\x1bc', '中文', 'e\u0301', '\x1b[5S', '\x1b[2L',
+    '\x1b[3', '\x1b]0;open title ', '\x07', '\x1bP1$r', '\x1b\\', '\x08\x08',
+  ];
+
+  /** Lines of printable text, with CRLF, LF or CR endings; `endings` 'lf' for a program that writes bare LFs (raw mode). */
+  function plainLines(rng: ReturnType<typeof random>, cols: number, minChars: number, endings: 'mixed' | 'lf' = 'mixed'): string {
+    let text = '';
+    while (text.length < minChars) {
+      const width = rng.pick([0, 3, cols - 1, cols, cols + 1, 2 * cols + 3, rng.int(3 * cols)]);
+      let line = '';
+      for (let i = 0; i < width; i++) line += rng.next() < 0.05 ? '\t' : String.fromCharCode(0x20 + rng.int(95));
+      text += line + (endings === 'lf' ? '\n' : rng.pick(['\r\n', '\r\n', '\r\n', '\n', '\r', '']));
+    }
+    return text;
+  }
+
+  test('a mirror that drops unseen plain text draws the same screen as a full parse, for random streams', async () => {
+    let dropped = 0;
+    for (let seed = 1; seed <= 24; seed++) {
+      const rng = random(seed);
+      const [cols, rows, scrollback] = rng.pick([[20, 5, 20], [33, 7, 0], [80, 24, 50], [12, 3, 5]]);
+      const titles: string[] = [];
+      const m = new ScreenMirror(cols, rows, scrollback, (title) => titles.push(title));
+      mirrors.push(m);
+      const ref = reference(cols, rows, scrollback);
+      try {
+        for (let step = 0; step < 14; step++) {
+          let chunk = '';
+          if (rng.next() < 0.5) chunk = plainLines(rng, cols, CHUNK + rng.int(3 * CHUNK), rng.next() < 0.2 ? 'lf' : 'mixed');
+          else for (let i = rng.int(6); i >= 0; i--) chunk += rng.next() < 0.5 ? rng.pick(STATE_CHANGES) : plainLines(rng, cols, rng.int(400));
+          m.write(chunk, () => {});
+          ref.write(chunk);
+          // Sometimes the terminal catches up (holding starts only at rest), sometimes it idles (held text is parsed).
+          const pause = rng.pick([0, 0, 1, 1, 20]);
+          if (pause) await sleep(pause);
+        }
+        await m.settled();
+        expect(m.serialize(), `seed ${seed}`).toBe(await ref.screen());
+        expect(titles, `seed ${seed}`).toEqual(ref.titles);
+        dropped += m.droppedChars;
+      } finally {
+        ref.dispose();
+      }
+    }
+    // The comparison means something only if text was dropped.
+    expect(dropped).toBeGreaterThan(10 * CHUNK);
+  });
+
+  test('a flood of plain lines is mostly never parsed, and ends on the same screen', async () => {
+    const m = mirror(80, 24);
+    const ref = reference(80, 24, 100);
+    const line = (i: number) => `${String(i).padStart(7, '0')} ${'x'.repeat(60)}\r\n`;
+    let acknowledged = 0;
+    let written = 0;
+    for (let batch = 0; batch < 40; batch++) {
+      let chunk = '';
+      for (let i = 0; i < 800; i++) chunk += line(batch * 800 + i);
+      written += chunk.length;
+      m.write(chunk, () => (acknowledged += chunk.length));
+      ref.write(chunk);
+      await new Promise((r) => setImmediate(r));
+    }
+    await m.settled();
+    expect(m.serialize()).toBe(await ref.screen());
+    expect(m.text(200)).toContain('0031999 xxx');
+    expect(acknowledged).toBe(written);
+    expect(m.droppedChars).toBeGreaterThan(0.9 * written);
+    ref.dispose();
+  });
+
+  test('bare line feeds carry the column on from line to line: without a carriage return nothing is dropped', async () => {
+    const m = new ScreenMirror(20, 5, 20, () => {});
+    mirrors.push(m);
+    const ref = reference(20, 5, 20);
+    const block = 'abcdefg\n'.repeat(3000);
+    for (const data of ['abc', block]) {
+      m.write(data, () => {});
+      ref.write(data);
+      await m.settled();
+    }
+    expect(m.serialize()).toBe(await ref.screen());
+    ref.dispose();
+  });
+
+  test('text written inside an unfinished title is the title, not output: nothing is dropped until the parser is at rest', async () => {
+    const titles: string[] = [];
+    const m = mirror(20, 5, titles);
+    const ref = reference(20, 5, 100);
+    for (const data of ['\x1b]0;', 'z\r\n'.repeat(CHUNK), '\x07after']) {
+      m.write(data, () => {});
+      ref.write(data);
+      await m.settled();
+    }
+    expect(m.serialize()).toBe(await ref.screen());
+    expect(titles.map((t) => t.length)).toEqual(ref.titles.map((t) => t.length));
+    ref.dispose();
+  });
+
+  test('held output reaches the screen by itself once output stops', async () => {
+    const m = mirror(40, 5);
+    await m.settled();
+    m.write(`${'y\r\n'.repeat(CHUNK / 3)}last line\r\n`, () => {});
+    const deadline = Date.now() + 2000;
+    while (!m.preview()?.includes('last line') && Date.now() < deadline) await sleep(5);
+    expect(m.preview()).toContain('last line');
+  });
+
+  test("xterm.js internals it reads are where it expects them (a new xterm.js that moves them fails here)", async () => {
+    const terminal = new Terminal({ cols: 20, rows: 5, allowProposedApi: true });
+    const after = (data: string) => new Promise<boolean>((r) => terminal.write(data, () => r(terminalAtRest(terminal))));
+    expect(await after('plain')).toBe(true);
+    expect(await after('\x1b[3')).toBe(false);
+    expect(await after('1m')).toBe(true);
+    expect(await after('\x1b]0;title')).toBe(false);
+    expect(await after('\x07\x1b[2;4r')).toBe(false);
+    expect(await after('\x1b[r\x1b[?1049h')).toBe(false);
+    expect(await after('\x1b[?1049l\x1b[4h')).toBe(false);
+    expect(await after('\x1b[4l')).toBe(true);
+    terminal.dispose();
   });
 });
