@@ -305,6 +305,19 @@ describe('zsh', () => {
     expect(since(id)).toContain('R:/opt/from-zshrc,/opt/from-zshenv:association=env-v:association=none:env-p:rc-p.\r\n');
   });
 
+  test('a line kept out of history (hist_ignore_space, HISTORY_IGNORE) is not reported', async ({ skip }) => {
+    skip(!installed('zsh'), 'zsh is not installed (Debian/Ubuntu: sudo apt-get install -y zsh)');
+    h = createHarness();
+    writeHome({ '.zshrc': "setopt hist_ignore_space\nHISTORY_IGNORE='(echo hush*)'\nPS1='z%# '\n" });
+    const id = await startShell({ command: 'zsh' });
+    for (const line of [' echo SECRET-ZSH', 'echo hush-zsh']) {
+      const row = await runToPrompt(id, line);
+      expect(row.last_command).toMatchObject({ command: null, exit_code: 0 });
+    }
+    expect(output(id)).not.toContain('633;E; echo');
+    await runAndWait(id, 'echo shown', 'a line history keeps', (r) => r.last_command?.command === 'echo shown');
+  });
+
   test('setopt nounset in .zshrc: the hooks are still installed, without an error', async ({ skip }) => {
     skip(!installed('zsh'), 'zsh is not installed (Debian/Ubuntu: sudo apt-get install -y zsh)');
     h = createHarness();
@@ -325,6 +338,17 @@ describe('fish', () => {
     await runAndWait(id, 'greet', 'the alias', () => output(id).includes('alias-from-config'));
     const row = await runAndWait(id, 'cd /tmp; false', 'the command', (r) => r.last_command?.command === 'cd /tmp; false' && r.current_cwd === '/tmp');
     expect(row.last_command?.exit_code).toBe(1);
+  });
+
+  test('a line starting with a space, which fish keeps out of history, is not reported', async ({ skip }) => {
+    skip(!installed('fish'), 'fish is not installed (Debian/Ubuntu: sudo apt-get install -y fish)');
+    h = createHarness();
+    writeHome({ '.config/fish/config.fish': 'function fish_greeting; end\n' });
+    const id = await startShell({ command: 'fish' });
+    const row = await runToPrompt(id, ' echo SECRET-FISH');
+    expect(row.last_command).toMatchObject({ command: null, exit_code: 0 });
+    expect(output(id)).not.toContain('633;E; echo');
+    await runAndWait(id, 'echo shown', 'a line history keeps', (r) => r.last_command?.command === 'echo shown');
   });
 
   test("marks the user's prompt and event handlers print are not doubled; other functions are neither read nor loaded", async ({ skip }) => {

@@ -44,6 +44,12 @@ function __linger_prompt --on-event fish_prompt
 end
 
 function __linger_preexec --on-event fish_preexec
+    # fish keeps a line that starts with a space out of history, and everything in private
+    # mode: such lines are private, and not reported either.
+    if string match -q -- ' *' $argv[1]; or set -q fish_private_mode
+        test $__linger_mark_start = 1; and printf '\e]133;C\a'
+        return
+    end
     # $argv[1] is the line as typed. Escaped so it cannot end the sequence: `\` doubled, `;`
     # and controls as \xHH.
     set -l s (string replace -a -- '\\' '\\\\' $argv[1] | string collect)

@@ -22,6 +22,12 @@ __linger_precmd() {
 
 __linger_preexec() {
 	emulate -L zsh
+	# A line you keep out of history (a leading space under hist_ignore_space, or one matching
+	# HISTORY_IGNORE) is private: it is not reported either.
+	if [[ -o hist_ignore_space && $1 == ' '* ]] || [[ -n ${HISTORY_IGNORE-} && $1 == ${~HISTORY_IGNORE} ]]; then
+		(( __linger_mark_start )) && print -rn -- $'\e]133;C\a'
+		return
+	fi
 	# $1 is the line as typed. Escaped so it cannot end the sequence: `\` doubled, `;` and
 	# controls as \xHH.
 	local s=$1
