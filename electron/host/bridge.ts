@@ -581,6 +581,7 @@ export class PtyBridge {
 
   /** Stats to every view; quiet detached mirrors hibernate. */
   tick(now: number = this.now()): Promise<void> {
+    for (const session of this.sessions.values()) session.setAsideStalledViews(now);
     this.pushStats();
     return Promise.all([...this.sessions.values()].map((s) => s.hibernateIfQuiet(now))).then(() => undefined);
   }

@@ -14,6 +14,21 @@ export const FLOW_HIGH_WATERMARK_BYTES = 256 * 1024;
 /** Resume with room for ~3 batches, so the pty does not flap between paused and running. */
 export const FLOW_LOW_WATERMARK_BYTES = 64 * 1024;
 
+/**
+ * A view that has acknowledged nothing for this long while a full window behind (a `linger
+ * attach` whose terminal stopped reading — an SSH link from a laptop gone to sleep — or a
+ * frozen page) no longer holds the pty paused for everyone else: it is set aside, gets no
+ * output meanwhile, and once it has taken what it was sent, a fresh snapshot (session.ts), as
+ * tmux redraws a client that fell behind. A view that is merely slow acks every few hundred
+ * K and is never set aside.
+ */
+export const VIEW_STALL_MS = 10_000;
+
+/** Whether a consumer `pending` bytes behind, last heard from at `lastAckAt`, is stalled at `now`. */
+export function isStalled(pending: number, lastAckAt: number, now: number, high = FLOW_HIGH_WATERMARK_BYTES): boolean {
+  return pending > high && now - lastAckAt >= VIEW_STALL_MS;
+}
+
 export class FlowControl {
   private readonly unacked = new Map<string, number>();
   private paused = false;

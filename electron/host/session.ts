@@ -11,7 +11,7 @@ import { LingerError, type CommandSummary, type HostEvent, type SessionRow } fro
 import type { Notice } from './attention';
 import { DataBatcher } from './batcher';
 import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
-import { FlowControl } from './flow';
+import { FlowControl, isStalled } from './flow';
 import type { SessionFacts } from './lifecycle';
 import { ScreenMirror, type SavedScreen } from './mirror';
 import { reportFailure } from './log';
@@ -143,6 +143,13 @@ export class PtySession {
   private previewAt = -Infinity;
   private previewStale = true;
   private readonly views = new Map<string, ViewSink>();
+  /** When each view last acknowledged output (or attached). */
+  private readonly lastAckAt = new Map<string, number>();
+  /**
+   * Views set aside for stalling (flow.ts VIEW_STALL_MS): the bytes each still owes from before,
+   * or 'resyncing' once it has caught up and its snapshot is being taken.
+   */
+  private readonly setAside = new Map<string, number | 'resyncing'>();
   private recorder: OutputRecorder | null = null;
   private readonly disposers: Array<{ dispose(): void }> = [];
   private exiting = false;
@@ -360,21 +367,18 @@ export class PtySession {
     if (this.disposed) throw unknownSession(this.id);
     if (!stillWanted()) return false;
     this.views.set(viewId, sink);
+    this.lastAckAt.set(viewId, this.hooks.now());
+    this.setAside.delete(viewId);
     this.flow.addConsumer(viewKey(viewId));
-    sink({
-      type: 'snapshot',
-      sessionId: this.id,
-      data: screen ?? this.mirror.serialize(),
-      cols: this.mirror.cols,
-      rows: this.mirror.rows,
-      session: this.hooks.row(this),
-    });
+    this.sendSnapshot(sink, screen ?? this.mirror.serialize());
     this.hooks.changed(this);
     return true;
   }
 
   detach(viewId: string): boolean {
     if (!this.views.delete(viewId)) return false;
+    this.lastAckAt.delete(viewId);
+    this.setAside.delete(viewId);
     this.flow.removeConsumer(viewKey(viewId));
     this.previewStale = true;
     this.touch();
@@ -387,7 +391,43 @@ export class PtySession {
   }
 
   ack(viewId: string, bytes: number): void {
-    this.flow.ack(viewKey(viewId), bytes);
+    if (!this.views.has(viewId)) return;
+    this.lastAckAt.set(viewId, this.hooks.now());
+    const owed = this.setAside.get(viewId);
+    if (owed === undefined) return this.flow.ack(viewKey(viewId), bytes);
+    if (owed === 'resyncing') return;
+    if (owed > bytes) return void this.setAside.set(viewId, owed - bytes);
+    this.setAside.set(viewId, 'resyncing');
+    this.resync(viewId).catch(() => undefined);
+  }
+
+  /** Sets aside views stalled a full window behind (flow.ts VIEW_STALL_MS), so the pty runs on for the rest. */
+  setAsideStalledViews(now: number): void {
+    for (const viewId of this.views.keys()) {
+      if (this.setAside.has(viewId)) continue;
+      const pending = this.flow.pending(viewKey(viewId));
+      if (!isStalled(pending, this.lastAckAt.get(viewId) ?? now, now)) continue;
+      this.setAside.set(viewId, pending);
+      this.flow.removeConsumer(viewKey(viewId));
+    }
+  }
+
+  /**
+   * A set-aside view that has taken everything it was sent gets the screen as it is now, then
+   * live output again: the same consistent step as `attach`.
+   */
+  private async resync(viewId: string): Promise<void> {
+    do await this.mirror.settled();
+    while (!this.mirror.isSettled);
+    const sink = this.views.get(viewId);
+    if (this.disposed || !sink || this.setAside.get(viewId) !== 'resyncing') return;
+    this.setAside.delete(viewId);
+    this.flow.addConsumer(viewKey(viewId));
+    this.sendSnapshot(sink, this.mirror.serialize());
+  }
+
+  private sendSnapshot(sink: ViewSink, data: string): void {
+    sink({ type: 'snapshot', sessionId: this.id, data, cols: this.mirror.cols, rows: this.mirror.rows, session: this.hooks.row(this) });
   }
 
   write(data: string): void {
@@ -596,6 +636,16 @@ export class PtySession {
     this.batcher.flush();
     await this.mirror.settled();
     if (this.disposed) return;
+    // A view set aside missed the end of the output: it gets the last screen, then the exit.
+    if (this.setAside.size > 0) {
+      const screen = this.mirror.serialize();
+      for (const viewId of this.setAside.keys()) {
+        const sink = this.views.get(viewId);
+        if (sink) this.sendSnapshot(sink, screen);
+        this.flow.addConsumer(viewKey(viewId));
+      }
+      this.setAside.clear();
+    }
     this.processState = 'exited';
     this.exitCode = exitCode;
     this.exitSignal = signal;
@@ -616,7 +666,8 @@ export class PtySession {
       this.previewStale = true;
     });
     this.recorder?.output(data);
-    if (bytes) for (const sink of this.views.values()) sink({ type: 'data', sessionId: this.id, data: bytes });
+    if (!bytes) return;
+    for (const [viewId, sink] of this.views) if (!this.setAside.has(viewId)) sink({ type: 'data', sessionId: this.id, data: bytes });
   }
 }
 

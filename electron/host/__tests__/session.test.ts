@@ -4,7 +4,7 @@ import headless from '@xterm/headless';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { HostEvent } from '../../contract';
 import { BATCH_MAX_CHARS } from '../batcher';
-import { FLOW_HIGH_WATERMARK_BYTES } from '../flow';
+import { FLOW_HIGH_WATERMARK_BYTES, VIEW_STALL_MS } from '../flow';
 import { ScreenMirror } from '../mirror';
 import { VIM_MISSING, VIM_SKIP_REASON } from '../../../e2e/support/vim';
 import { HERMETIC_BASH, createHarness, dataFor, waitFor, type Harness } from './harness';
@@ -144,6 +144,63 @@ describe('flow control', () => {
     h.bridge.ack(h.client.id, id, stalled);
     await waitFor('output to resume', () => received() > stalled);
     expect(received()).toBeGreaterThan(stalled);
+  });
+});
+
+describe('a view that stops taking output', () => {
+  test('is set aside after VIEW_STALL_MS: the session runs on for everyone, and the view gets the screen once it catches up', async () => {
+    let clock = 1_000_000;
+    h = createHarness({}, () => clock);
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const mine = () => h.events.filter((e) => 'sessionId' in e && e.sessionId === id);
+    const bytes = () => dataFor(h.events, id).length;
+    const snapshots = () => mine().filter((e): e is Extract<HostEvent, { type: 'snapshot' }> => e.type === 'snapshot');
+    await h.bridge.attach(h.client.id, id);
+    h.bridge.write(id, 'seq 1 300000; echo FLOOD-$((1+1))\r');
+    await waitFor('the view to fall a window behind', () => bytes() > FLOW_HIGH_WATERMARK_BYTES);
+
+    clock += VIEW_STALL_MS - 1;
+    await h.bridge.tick(clock);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await h.bridge.read(id, 200)).not.toContain('FLOOD-2');
+
+    clock += 1;
+    await h.bridge.tick(clock);
+    await waitFor('the session to run on without the view', async () => (await h.bridge.read(id, 200)).includes('FLOOD-2'));
+    const sent = bytes();
+    expect(sent).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK_BYTES + 2 * BATCH_MAX_CHARS);
+    expect(snapshots()).toHaveLength(1);
+
+    h.bridge.ack(h.client.id, id, sent - 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(snapshots()).toHaveLength(1);
+    h.bridge.ack(h.client.id, id, 1);
+    const fresh = await waitFor('a fresh snapshot', () => snapshots()[1]);
+    expect(fresh.data).toContain('300000');
+    expect(fresh.data).toContain('FLOOD-2');
+
+    h.bridge.write(id, 'echo live-$((2+3))\r');
+    await waitFor('live output again', () => {
+      const after = mine().slice(mine().indexOf(fresh) + 1);
+      return Buffer.concat(after.flatMap((e) => (e.type === 'data' ? [e.data] : []))).toString().includes('live-5');
+    });
+  });
+
+  test('set aside when its session exits, it gets the last screen before the exit', async () => {
+    let clock = 1_000_000;
+    h = createHarness({}, () => clock);
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const mine = () => h.events.filter((e) => 'sessionId' in e && e.sessionId === id);
+    await h.bridge.attach(h.client.id, id);
+    h.bridge.write(id, 'seq 1 300000; exit 3\r');
+    await waitFor('the view to fall a window behind', () => dataFor(h.events, id).length > FLOW_HIGH_WATERMARK_BYTES);
+    clock += VIEW_STALL_MS;
+    await h.bridge.tick(clock);
+    await waitFor('the exit', () => mine().some((e) => e.type === 'exit'));
+    const [last, exit] = mine().slice(-2);
+    expect(last).toMatchObject({ type: 'snapshot', session: { state: 'running' } });
+    expect(last.type === 'snapshot' && last.data).toContain('300000');
+    expect(exit).toMatchObject({ type: 'exit', exitCode: 3 });
   });
 });
 
