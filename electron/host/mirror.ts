@@ -13,6 +13,8 @@
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
 import { PREVIEW_LINES, appendToPreview, previewOf } from './preview';
+import { BATCH_MAX_CHARS } from './batcher';
+import { FLOW_HIGH_WATERMARK_BYTES } from './flow';
 import { isPlainText, lineFeedsThatReplaceTheBuffer, plainCut } from './plain-run';
 
 // Both packages are CommonJS bundles without ESM named exports under plain Node.
@@ -27,17 +29,22 @@ export const HIBERNATION_MAX_PENDING_CHARS = 256 * 1024;
 
 /**
  * Plain output (plain-run.ts) is held back from the parser while it keeps coming, and what
- * scrolls past the scrollback unseen is dropped. Held text is kept under this, below flow
- * control's high watermark (flow.ts, 256 K) with a batch to spare, since held chunks are
- * acknowledged only once parsed or dropped: a flood is never paused for it.
+ * scrolls past the scrollback unseen is dropped as it comes. Held chunks are acknowledged only
+ * once parsed or dropped, so what is held, plus the next batch, stays under flow control's high
+ * watermark with room to spare, or a flood would be paused for it: past this it is parsed. With
+ * the default 1000 lines of scrollback that holds lines of up to ~90 chars.
  */
-export const HOLD_MAX_CHARS = 160 * 1024;
+export const HOLD_MAX_CHARS = FLOW_HIGH_WATERMARK_BYTES - BATCH_MAX_CHARS - 32 * 1024;
 
 /** Holding starts only with a chunk this large: typed echoes and prompts go straight in. */
 export const HOLD_MIN_CHUNK_CHARS = 16 * 1024;
 
-/** Held text is parsed once no output has come for this long (a flood's batches come every few ms)… */
-const HOLD_IDLE_MS = 16;
+/**
+ * Held text is parsed once no output has come for this long: a flood's batches come every few
+ * ms, but on a loaded machine gaps of tens of ms are common, and only the preview (read once a
+ * second) looks at the screen without asking for it to be current first.
+ */
+const HOLD_IDLE_MS = 100;
 
 /** …or once it has been held this long, so a screen read without asking (the preview, every 1 s) lags no more. */
 const HOLD_MAX_AGE_MS = 1000;
@@ -115,6 +122,11 @@ interface Held {
   texts: string[];
   callbacks: Array<() => void>;
   chars: number;
+  /**
+   * Whether the terminal is at rest where the held text starts: known once it has parsed
+   * everything written before (null until then). Text is dropped only when true.
+   */
+  atRest: boolean | null;
   since: number;
 }
 
@@ -221,7 +233,7 @@ export class ScreenMirror {
       return;
     }
     this.keepForSaving(data);
-    if (data !== '' && isPlainText(data) && (this.held || (data.length >= HOLD_MIN_CHUNK_CHARS && this.canHold()))) {
+    if (data !== '' && isPlainText(data) && (this.held || (data.length >= HOLD_MIN_CHUNK_CHARS && this.mayHold()))) {
       this.hold(data, parsed);
       return;
     }
@@ -448,22 +460,19 @@ export class ScreenMirror {
     });
   }
 
-  /** Only from rest, with everything before parsed, so the state plain-run.ts relies on is known. */
-  private canHold(): boolean {
-    return this.live !== null && this.writesInFlight === 0 && terminalAtRest(this.live.terminal);
+  /** Not when the terminal, with everything before parsed, is known not to be at rest. */
+  private mayHold(): boolean {
+    return this.live !== null && (this.writesInFlight > 0 || terminalAtRest(this.live.terminal));
   }
 
   private hold(data: string, parsed: () => void): void {
     const now = performance.now();
-    const held = (this.held ??= { texts: [], callbacks: [], chars: 0, since: now });
+    const held = (this.held ??= this.startHolding(now));
     held.texts.push(data);
     held.callbacks.push(parsed);
     held.chars += data.length;
-    if (held.chars > HOLD_MAX_CHARS) {
-      this.dropUnseen(held);
-      // Lines too long for the scrollback to be dropped within the bound: parse as usual.
-      if (held.chars > HOLD_MAX_CHARS / 2) return this.flushHeld();
-    }
+    this.dropUnseen(held);
+    if (held.chars > HOLD_MAX_CHARS) return this.flushHeld();
     if (now - held.since >= HOLD_MAX_AGE_MS) return this.flushHeld();
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = setTimeout(() => {
@@ -472,8 +481,31 @@ export class ScreenMirror {
     }, HOLD_IDLE_MS);
   }
 
+  /**
+   * A held run starts where everything written before ends. The terminal may still be parsing
+   * that: the state it ends in is learned then (a flood's batches often come faster than
+   * xterm.js's parse, which runs on a timer), and a run that starts away from rest is parsed.
+   */
+  private startHolding(now: number): Held {
+    const { terminal } = this.liveTerminal();
+    const held: Held = { texts: [], callbacks: [], chars: 0, since: now, atRest: null };
+    if (this.writesInFlight === 0) {
+      held.atRest = terminalAtRest(terminal);
+      return held;
+    }
+    this.writesInFlight++;
+    terminal.write('', () => {
+      this.writesInFlight--;
+      if (this.held !== held) return;
+      held.atRest = terminalAtRest(terminal);
+      if (!held.atRest) this.flushHeld();
+    });
+    return held;
+  }
+
   /** Drops the held text that would scroll past the scrollback; its chunks are done. */
   private dropUnseen(held: Held): void {
+    if (!held.atRest) return;
     const cut = plainCut(held.texts, lineFeedsThatReplaceTheBuffer(this.height, this.scrollback));
     if (!cut) return;
     const gone = held.texts.splice(0, cut.chunk);
