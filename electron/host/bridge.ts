@@ -91,6 +91,7 @@ export class PtyBridge {
   /** Quitting with the sessions saved for the next start: views are not told they ended. */
   private restoring = false;
   private readonly removedListeners = new Set<(sessionId: string, reason: RemovalReason) => void>();
+  private readonly discardListeners = new Set<() => Promise<void>>();
   /** The tab layout a window last sent (or the one restored at start): what is saved. */
   private layout: Layout | null = null;
   /**
@@ -305,10 +306,20 @@ export class PtyBridge {
     return { tabs, activeId: tabs.some((t) => t.sessionId === layout.activeId) ? layout.activeId : null };
   }
 
-  /** Ends every session and forgets the layout: with the state writer, nothing is left to restore. */
+  /**
+   * Ends every session and forgets the layout: with the state writer, nothing is left to restore;
+   * without it, the discard listeners delete what an earlier run saved.
+   */
   async discard(): Promise<void> {
     this.layout = this.restoredLayout = null;
     await Promise.all([...this.sessions.keys()].map((id) => this.stop(id, 'discard').catch(() => undefined)));
+    await Promise.all([...this.discardListeners].map((listener) => listener()));
+  }
+
+  /** Told after a discard has ended every session; returns the disposer. */
+  onDiscard(listener: () => Promise<void>): () => void {
+    this.discardListeners.add(listener);
+    return () => this.discardListeners.delete(listener);
   }
 
   /** Told whenever a session leaves the registry, and why; returns the disposer. */
@@ -636,6 +647,7 @@ export class PtyBridge {
     this.changeScheduled = null;
     this.statsListeners.clear();
     this.removedListeners.clear();
+    this.discardListeners.clear();
     this.clients.clear();
   }
 

@@ -9,6 +9,7 @@
  * event loop free in between, and the files are written off the main thread. A stopped or
  * cleaned-up session's screen is deleted at once (scrollback holds secrets).
  */
+import fs from 'node:fs';
 import type { PtyBridge } from './bridge';
 import { reportFailure } from './log';
 import type { PtySession } from './session';
@@ -298,6 +299,25 @@ export class StateKeeper {
     // it must not count as an unhandled rejection.
     write.catch(() => undefined);
     writes.push(write);
+  }
+}
+
+/**
+ * Discard in a run that neither saves nor restores (LINGER_RESTORE=0): what an earlier run saved
+ * is deleted all the same, as the user asked — unless another live app owns the folder, whose
+ * sessions are not this one's to discard. Never throws.
+ */
+export async function discardSaved(store: StateStore): Promise<void> {
+  if (!fs.existsSync(store.dir)) return;
+  try {
+    if (store.claim() !== null) return;
+    try {
+      await store.removeAll();
+    } finally {
+      store.release();
+    }
+  } catch (err) {
+    reportFailure('deleting the saved sessions')(err);
   }
 }
 

@@ -423,6 +423,49 @@ describe('the app: quit saves, restart revives, discard forgets', () => {
     expect(() => createHost({ mode: 'test', env: hostEnv(dataDir, home, { LINGER_RESTORE: 'no' }) })).toThrow(/LINGER_RESTORE=no is neither 0/);
   });
 
+  test('LINGER_RESTORE=0: Discard all and Quit and discard delete what an earlier run saved, unless another live app owns it', async () => {
+    const dataDir = tempDir();
+    const home = tempDir('linger-home-');
+    const saveOne = async () => {
+      const on = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
+      on.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+      await on.shutdown('SIGTERM');
+      expect(savedIndex(dataDir).sessions).toHaveLength(1);
+    };
+    const revivedNext = async () => {
+      const next = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
+      const total = next.bridge.stats().total_sessions;
+      await next.shutdown('SIGTERM');
+      return total;
+    };
+    const off = () => createHost({ mode: 'test', env: hostEnv(dataDir, home, { LINGER_RESTORE: '0' }) });
+
+    // Browser mode's Discard all: the server keeps running.
+    await saveOne();
+    const browser = off();
+    await browser.bridge.discard();
+    expect(fs.readdirSync(path.join(dataDir, STATE_DIR))).toEqual([]);
+    await browser.shutdown('SIGTERM');
+    expect(await revivedNext()).toBe(0);
+
+    // The desktop app's Quit and discard.
+    await saveOne();
+    await off().shutdown('quit-and-discard', { discard: true });
+    expect(await revivedNext()).toBe(0);
+
+    // Another Linger owns the folder: its sessions are not this one's to discard.
+    await saveOne();
+    const other = spawn('sleep', ['60']);
+    try {
+      await waitFor('the other app', () => fs.existsSync(`/proc/${other.pid}/stat`));
+      new StateStore(dataDir).claim(processIdentity(other.pid!));
+      await off().shutdown('quit-and-discard', { discard: true });
+      expect(savedIndex(dataDir).sessions).toHaveLength(1);
+    } finally {
+      other.kill('SIGKILL');
+    }
+  });
+
   test('another live app saving into the same data dir: this one neither restores nor saves, and says so', async () => {
     const dataDir = tempDir();
     const home = tempDir('linger-home-');
