@@ -672,8 +672,8 @@ export class PtyBridge {
   private async end(session: PtySession, reason: RemovalReason): Promise<{ escalated: boolean }> {
     this.sessions.delete(session.id);
     for (const key of this.attachGenerations.keys()) if (key.endsWith(`\n${session.id}`)) this.attachGenerations.delete(key);
-    // Saved for the next start, it is not gone for its views: they re-attach when the app is back.
-    if (!(reason === 'shutdown' && this.restoring)) session.notifyRemoved(reason);
+    // Saved for the next start, it is not gone for good: its views re-attach when the app is back.
+    session.notifyRemoved(reason === 'shutdown' && this.restoring ? 'restart' : reason);
     for (const listener of this.removedListeners) listener(session.id, reason);
     // Scrollback holds secrets: a recording goes with its session.
     this.recordings.get(session.id)?.remove();

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import * as pty from 'node-pty';
-import { LingerError, type CommandSummary, type HostEvent, type SessionRow } from '../contract';
+import { LingerError, type CommandSummary, type HostEvent, type RemovedReason, type SessionRow } from '../contract';
 import type { Notice } from './attention';
 import { DataBatcher } from './batcher';
 import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
@@ -155,6 +155,11 @@ export class PtySession {
   private delivered = 0;
   private ptyClosed = false;
   private disposed = false;
+  /**
+   * Its views were told it is gone: the hangup that ends its process then is no news to them,
+   * and after a restart's `removed` an `exit` would say it ended when it comes back.
+   */
+  private removedSaid = false;
 
   /**
    * A new session's process starts at once. A revived one (`revival`) starts with its old screen
@@ -529,7 +534,8 @@ export class PtySession {
   }
 
   /** Tells attached views the session is gone; they stop sending to it. */
-  notifyRemoved(reason: 'stopped' | 'stale' | 'shutdown'): void {
+  notifyRemoved(reason: RemovedReason): void {
+    this.removedSaid = true;
     for (const sink of this.views.values()) sink({ type: 'removed', sessionId: this.id, reason });
   }
 
@@ -599,7 +605,7 @@ export class PtySession {
     this.processState = 'exited';
     this.exitCode = exitCode;
     this.exitSignal = signal;
-    for (const sink of this.views.values()) sink({ type: 'exit', sessionId: this.id, exitCode, signal });
+    if (!this.removedSaid) for (const sink of this.views.values()) sink({ type: 'exit', sessionId: this.id, exitCode, signal });
     this.hooks.exited(this);
   }
 
