@@ -34,7 +34,7 @@ import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifec
 import type { SavedScreen } from './mirror';
 import { assertCwd, describeProfiles, findProfile, isInteractiveShell, resolveCommand, type Profile } from './profiles';
 import { sessionMembers } from './process-tree';
-import { Recorder, recordingsDir } from './recorder';
+import { Recorder, adoptRecording, recordingsDir } from './recorder';
 import { PtySession, unknownSession, type SessionHooks, type SessionSpec, type ViewSink } from './session';
 import type { SessionRecord } from './state-store';
 
@@ -215,7 +215,10 @@ export class PtyBridge {
     };
     const relaunch = !record.exited && executable !== null && isInteractiveShell(record.command, record.args);
     const moved = relaunch && cwd !== record.cwd ? `; ${record.cwd} is gone, so it starts in ${cwd}` : '';
+    const recorder = this.revivedRecorder(record, spec.title);
     const session = new PtySession(spec, this.sessionHooks(), {
+      // Only a shell that starts again goes on recording: a screen-only one has nothing to record.
+      recorder: relaunch && record.recording?.active ? recorder : null,
       screen: screen.data,
       line: `${restoredLine(savedAt)}${moved}`,
       createdAt: record.created_at,
@@ -224,6 +227,7 @@ export class PtyBridge {
       kept: record.kept,
     });
     this.sessions.set(record.id, session);
+    if (recorder) this.recordings.set(record.id, recorder);
     if (relaunch) {
       try {
         session.launch();
@@ -232,6 +236,7 @@ export class PtyBridge {
         reportFailure(`restarting the shell of session ${record.id} (it stays screen-only)`)(err);
       }
     }
+    if (session.screenOnly) recorder?.stop();
     this.ledger.append('pty_session_revived', record.id, {
       profile: record.profile,
       command: record.command,
@@ -243,6 +248,25 @@ export class PtyBridge {
     });
     this.scheduleChange();
     return this.row(session);
+  }
+
+  /**
+   * The recording a revived session had, moved into this process's folder: kept whole for export,
+   * and, while it was recording, to go on (the session begins it with its screen). Null without one.
+   */
+  private revivedRecorder(record: SessionRecord, title: string): Recorder | null {
+    if (!record.recording) return null;
+    const file = adoptRecording(this.config.dataDir, record.recording.folder, record.id);
+    if (!file) return null;
+    const recorder = new Recorder({ file, title, now: this.now, resume: true });
+    if (!record.recording.active) recorder.stop();
+    return recorder;
+  }
+
+  /** A session's recording, for the state writer: which folder holds it, and whether it goes on. */
+  recordingOf(sessionId: string): { folder: string; active: boolean } | null {
+    const recorder = this.recordings.get(sessionId);
+    return recorder ? { folder: path.basename(path.dirname(recorder.file)), active: recorder.recording } : null;
   }
 
   /** Starts the command of a session revived screen-only, in that session: same id, old screen above. */
@@ -635,7 +659,11 @@ export class PtyBridge {
     for (const session of [...this.sessions.values(), ...this.ending.keys()]) session.killNow();
     this.sessions.clear();
     this.ending.clear();
-    for (const recorder of this.recordings.values()) recorder.remove();
+    // Sessions saved for the next start keep their recordings, as end() does.
+    for (const recorder of this.recordings.values()) {
+      if (this.restoring) recorder.stop();
+      else recorder.remove();
+    }
     this.recordings.clear();
   }
 
@@ -675,8 +703,10 @@ export class PtyBridge {
     // Saved for the next start, it is not gone for good: its views re-attach when the app is back.
     session.notifyRemoved(reason === 'shutdown' && this.restoring ? 'restart' : reason);
     for (const listener of this.removedListeners) listener(session.id, reason);
-    // Scrollback holds secrets: a recording goes with its session.
-    this.recordings.get(session.id)?.remove();
+    // Scrollback holds secrets: a recording goes with its session — unless that comes back.
+    const recorder = this.recordings.get(session.id);
+    if (reason === 'shutdown' && this.restoring) recorder?.stop();
+    else recorder?.remove();
     this.recordings.delete(session.id);
     this.scheduleChange();
     const ending = session.terminate(this.config.killGraceMs);

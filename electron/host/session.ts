@@ -87,6 +87,8 @@ export interface Revival {
   /** The title its program had set, kept while that program's screen is all there is. */
   title: string;
   kept: boolean;
+  /** Its recording, to go on from the restored screen (recorder.ts `resume`); null when none. */
+  recorder: OutputRecorder | null;
 }
 
 export interface SessionHooks {
@@ -194,6 +196,7 @@ export class PtySession {
     );
     // The old screen counts as output: the state writer saves it, with its dated line, in turn.
     if (revival) this.delivered = 1;
+    if (restored && revival?.recorder?.begin(spec.cols, spec.rows, restored)) this.recorder = revival.recorder;
     this.batcher = new DataBatcher((data) => this.deliver(data));
     this.flow = new FlowControl((paused) => (paused ? this.pty?.pause() : this.pty?.resume()));
     this.flow.addConsumer(MIRROR_CONSUMER);

@@ -61,6 +61,13 @@ const recordSchema = z.object({
   /** Its process had ended by itself: it comes back screen-only. */
   exited: z.boolean(),
   created_at: z.number(),
+  /**
+   * Its recording (recorder.ts), when it has one: the folder under `<data>/recordings/` that holds
+   * `<id>.cast`, and whether it was still recording. Optional, so an index written before it
+   * reads as it did, and the version stays: an older Linger drops the field (the session comes
+   * back unrecorded), it misreads nothing.
+   */
+  recording: z.object({ folder: z.string().regex(/^[0-9]{1,10}$/), active: z.boolean() }).optional(),
 });
 export type SessionRecord = z.infer<typeof recordSchema>;
 

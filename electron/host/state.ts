@@ -264,7 +264,7 @@ export class StateKeeper {
     const layout = this.bridge.currentLayout;
     const sessions: SessionRecord[] = [];
     for (const session of live) {
-      const saved = record(session);
+      const saved = record(session, this.bridge.recordingOf(session.id));
       // One the next start could not read would be left out then; it is left out now, said once.
       if (isRestorable(saved)) sessions.push(saved);
       else if (!this.unrestorable.has(saved.id)) {
@@ -328,9 +328,10 @@ async function firstFailure(writes: Array<Promise<void>>): Promise<unknown> {
 }
 
 /** A session as the next start needs it. */
-function record(session: PtySession): SessionRecord {
+function record(session: PtySession, recording: SessionRecord['recording'] | null): SessionRecord {
   const { spec } = session;
   return {
+    ...(recording ? { recording } : {}),
     id: session.id,
     profile: spec.profile,
     command: spec.command,
