@@ -371,6 +371,12 @@ export interface ResponseMap {
 // ---------------------------------------------------------------------------------------------
 // Events (host → renderer)
 
+/**
+ * Why a session left: stopped, cleaned up (expired), ended by the app quitting, or `restart` —
+ * the app quit with it saved, so it comes back with the same id when the app starts again.
+ */
+export type RemovedReason = 'stopped' | 'stale' | 'shutdown' | 'restart';
+
 export type HostEvent =
   /**
    * The session's screen as it is now (scrollback, alternate buffer, cursor, modes) — always the
@@ -386,8 +392,12 @@ export type HostEvent =
   | { type: 'data'; sessionId: string; data: Uint8Array }
   /** The process ended. Sent after every byte it wrote has been sent as `data`. */
   | { type: 'exit'; sessionId: string; exitCode: number | null; signal: number | null }
-  /** The session is gone (stopped or cleaned); views should close or say so. */
-  | { type: 'removed'; sessionId: string; reason: 'stopped' | 'stale' | 'shutdown' }
+  /**
+   * The session is gone (stopped, cleaned, or the app quit; see RemovedReason); views should
+   * close or say so. The last event a view hears of it: its process's end (the hangup that ended
+   * it) is not sent as `exit`.
+   */
+  | { type: 'removed'; sessionId: string; reason: RemovedReason }
   | { type: 'sessions'; stats: Stats }
   /** A line was appended to the ledger (`linger logs -f` follows these). */
   | { type: 'ledger'; event: LedgerEvent }

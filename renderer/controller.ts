@@ -35,6 +35,7 @@ import {
   markExited,
   markGone,
   markReattaching,
+  markRestarting,
   markStarted,
   moveTab,
   removedNotice,
@@ -387,11 +388,14 @@ export class SessionController {
       case 'exit':
         this.onExit(event.sessionId, event.exitCode, event.signal);
         break;
-      case 'removed':
-        this.clearAlert(event.sessionId);
-        if (this.stopping.has(event.sessionId)) break;
-        updateTabs(this.store, (s) => markGone(s, event.sessionId, removedNotice(event.reason)));
+      case 'removed': {
+        const { sessionId, reason } = event;
+        this.clearAlert(sessionId);
+        if (this.stopping.has(sessionId)) break;
+        if (reason === 'restart') updateTabs(this.store, (s) => markRestarting(s, sessionId));
+        else updateTabs(this.store, (s) => markGone(s, sessionId, removedNotice(reason)));
         break;
+      }
       case 'sessions':
         this.store.setState({ stats: event.stats });
         updateTabs(this.store, (s) => syncTitles(s, event.stats));

@@ -6,7 +6,7 @@
  * Every transition returns the SAME state object when nothing changed, so the store can skip
  * notifying React — the data path calls some of these for every chunk of output.
  */
-import type { SessionRow, Stats } from '../electron/contract';
+import type { RemovedReason, SessionRow, Stats } from '../electron/contract';
 
 /**
  * attaching: waiting for the host's snapshot · live: attached, process running ·
@@ -171,6 +171,14 @@ export function markGone(state: TabsState, sessionId: string, notice: string): T
   return patchTab(state, sessionId, { status: 'gone', started: true, notice });
 }
 
+/**
+ * The app quit with the session saved: it comes back when the app does, so its tab waits to
+ * re-attach (the reconnect does it), neither exited nor gone.
+ */
+export function markRestarting(state: TabsState, sessionId: string): TabsState {
+  return patchTab(state, sessionId, { status: 'attaching' });
+}
+
 /** A reconnect re-attaches every tab whose session may still exist. */
 export function markReattaching(state: TabsState): TabsState {
   let next = state;
@@ -185,7 +193,8 @@ export function exitLine(exitCode: number | null, exitSignal: number | null): st
   return `[process exited with code ${exitCode ?? 0}]`;
 }
 
-export function removedNotice(reason: 'stopped' | 'stale' | 'shutdown'): string {
+/** Why a tab's session is gone for good (a restart's comes back: markRestarting). */
+export function removedNotice(reason: Exclude<RemovedReason, 'restart'>): string {
   switch (reason) {
     case 'stopped':
       return 'This session was stopped. Close the tab, or open a new one.';

@@ -16,7 +16,7 @@ export const DETACH_BYTE = 0x1c;
 export const EXIT_DETACHED = 0;
 /** The session was stopped or expired under us, or an attach failed. */
 export const EXIT_FAILED = 1;
-/** The app went away. */
+/** The app went away (quit, even with the session saved to come back). */
 export const EXIT_APP_GONE = 2;
 
 /**
@@ -84,7 +84,9 @@ export function attach(client: LocalClient, sessionId: string, io: AttachIo): Pr
           ended(event.exitCode, event.signal);
           break;
         case 'removed':
-          finish(EXIT_FAILED, `session ${label} was ${event.reason === 'stale' ? 'cleaned up (expired)' : event.reason === 'shutdown' ? 'ended: Linger quit' : 'stopped'}`);
+          // Saved by an app that is quitting: it is the app that goes away, not the session.
+          if (event.reason === 'restart') finish(EXIT_APP_GONE, `Linger quit; session ${label} comes back when Linger starts again`);
+          else finish(EXIT_FAILED, `session ${label} was ${event.reason === 'stale' ? 'cleaned up (expired)' : event.reason === 'shutdown' ? 'ended: Linger quit' : 'stopped'}`);
           break;
       }
     };

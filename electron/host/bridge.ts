@@ -34,7 +34,7 @@ import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifec
 import type { SavedScreen } from './mirror';
 import { assertCwd, describeProfiles, findProfile, isInteractiveShell, resolveCommand, type Profile } from './profiles';
 import { sessionMembers } from './process-tree';
-import { Recorder, recordingsDir } from './recorder';
+import { Recorder, adoptRecording, recordingsDir } from './recorder';
 import { PtySession, unknownSession, type SessionHooks, type SessionSpec, type ViewSink } from './session';
 import type { SessionRecord } from './state-store';
 
@@ -91,6 +91,7 @@ export class PtyBridge {
   /** Quitting with the sessions saved for the next start: views are not told they ended. */
   private restoring = false;
   private readonly removedListeners = new Set<(sessionId: string, reason: RemovalReason) => void>();
+  private readonly discardListeners = new Set<() => Promise<void>>();
   /** The tab layout a window last sent (or the one restored at start): what is saved. */
   private layout: Layout | null = null;
   /**
@@ -214,7 +215,10 @@ export class PtyBridge {
     };
     const relaunch = !record.exited && executable !== null && isInteractiveShell(record.command, record.args);
     const moved = relaunch && cwd !== record.cwd ? `; ${record.cwd} is gone, so it starts in ${cwd}` : '';
+    const recorder = this.revivedRecorder(record, spec.title);
     const session = new PtySession(spec, this.sessionHooks(), {
+      // Only a shell that starts again goes on recording: a screen-only one has nothing to record.
+      recorder: relaunch && record.recording?.active ? recorder : null,
       screen: screen.data,
       line: `${restoredLine(savedAt)}${moved}`,
       createdAt: record.created_at,
@@ -223,6 +227,7 @@ export class PtyBridge {
       kept: record.kept,
     });
     this.sessions.set(record.id, session);
+    if (recorder) this.recordings.set(record.id, recorder);
     if (relaunch) {
       try {
         session.launch();
@@ -231,6 +236,7 @@ export class PtyBridge {
         reportFailure(`restarting the shell of session ${record.id} (it stays screen-only)`)(err);
       }
     }
+    if (session.screenOnly) recorder?.stop();
     this.ledger.append('pty_session_revived', record.id, {
       profile: record.profile,
       command: record.command,
@@ -242,6 +248,25 @@ export class PtyBridge {
     });
     this.scheduleChange();
     return this.row(session);
+  }
+
+  /**
+   * The recording a revived session had, moved into this process's folder: kept whole for export,
+   * and, while it was recording, to go on (the session begins it with its screen). Null without one.
+   */
+  private revivedRecorder(record: SessionRecord, title: string): Recorder | null {
+    if (!record.recording) return null;
+    const file = adoptRecording(this.config.dataDir, record.recording.folder, record.id);
+    if (!file) return null;
+    const recorder = new Recorder({ file, title, now: this.now, resume: true });
+    if (!record.recording.active) recorder.stop();
+    return recorder;
+  }
+
+  /** A session's recording, for the state writer: which folder holds it, and whether it goes on. */
+  recordingOf(sessionId: string): { folder: string; active: boolean } | null {
+    const recorder = this.recordings.get(sessionId);
+    return recorder ? { folder: path.basename(path.dirname(recorder.file)), active: recorder.recording } : null;
   }
 
   /** Starts the command of a session revived screen-only, in that session: same id, old screen above. */
@@ -305,10 +330,20 @@ export class PtyBridge {
     return { tabs, activeId: tabs.some((t) => t.sessionId === layout.activeId) ? layout.activeId : null };
   }
 
-  /** Ends every session and forgets the layout: with the state writer, nothing is left to restore. */
+  /**
+   * Ends every session and forgets the layout: with the state writer, nothing is left to restore;
+   * without it, the discard listeners delete what an earlier run saved.
+   */
   async discard(): Promise<void> {
     this.layout = this.restoredLayout = null;
     await Promise.all([...this.sessions.keys()].map((id) => this.stop(id, 'discard').catch(() => undefined)));
+    await Promise.all([...this.discardListeners].map((listener) => listener()));
+  }
+
+  /** Told after a discard has ended every session; returns the disposer. */
+  onDiscard(listener: () => Promise<void>): () => void {
+    this.discardListeners.add(listener);
+    return () => this.discardListeners.delete(listener);
   }
 
   /** Told whenever a session leaves the registry, and why; returns the disposer. */
@@ -625,7 +660,11 @@ export class PtyBridge {
     for (const session of [...this.sessions.values(), ...this.ending.keys()]) session.killNow();
     this.sessions.clear();
     this.ending.clear();
-    for (const recorder of this.recordings.values()) recorder.remove();
+    // Sessions saved for the next start keep their recordings, as end() does.
+    for (const recorder of this.recordings.values()) {
+      if (this.restoring) recorder.stop();
+      else recorder.remove();
+    }
     this.recordings.clear();
   }
 
@@ -637,6 +676,7 @@ export class PtyBridge {
     this.changeScheduled = null;
     this.statsListeners.clear();
     this.removedListeners.clear();
+    this.discardListeners.clear();
     this.clients.clear();
   }
 
@@ -661,11 +701,13 @@ export class PtyBridge {
   private async end(session: PtySession, reason: RemovalReason): Promise<{ escalated: boolean }> {
     this.sessions.delete(session.id);
     for (const key of this.attachGenerations.keys()) if (key.endsWith(`\n${session.id}`)) this.attachGenerations.delete(key);
-    // Saved for the next start, it is not gone for its views: they re-attach when the app is back.
-    if (!(reason === 'shutdown' && this.restoring)) session.notifyRemoved(reason);
+    // Saved for the next start, it is not gone for good: its views re-attach when the app is back.
+    session.notifyRemoved(reason === 'shutdown' && this.restoring ? 'restart' : reason);
     for (const listener of this.removedListeners) listener(session.id, reason);
-    // Scrollback holds secrets: a recording goes with its session.
-    this.recordings.get(session.id)?.remove();
+    // Scrollback holds secrets: a recording goes with its session — unless that comes back.
+    const recorder = this.recordings.get(session.id);
+    if (reason === 'shutdown' && this.restoring) recorder?.stop();
+    else recorder?.remove();
     this.recordings.delete(session.id);
     this.scheduleChange();
     const ending = session.terminate(this.config.killGraceMs);

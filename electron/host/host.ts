@@ -10,7 +10,7 @@ import { Ledger } from './ledger';
 import { loadProfiles } from './profiles';
 import { installedScripts } from './shell-integration';
 import { prepareDataDir } from './startup';
-import { StateKeeper } from './state';
+import { StateKeeper, discardSaved } from './state';
 import { StateStore } from './state-store';
 
 /** Beyond the kill grace, what shutdown allows for SIGKILL and the ledger before giving up waiting. */
@@ -50,7 +50,10 @@ export function createHost(options: HostOptions): Host {
   const ledger = new Ledger({ dir: config.dataDir });
   const guardian = new Guardian(config.killGraceMs);
   const bridge = new PtyBridge({ config, ledger, profiles, env, watch: guardian, shellScripts: installedScripts(options.shellScripts) });
-  const keeper = config.restore ? new StateKeeper({ bridge, store: new StateStore(config.dataDir) }) : null;
+  const store = new StateStore(config.dataDir);
+  const keeper = config.restore ? new StateKeeper({ bridge, store }) : null;
+  // Restoring off, nothing is saved, but a discard still means what an earlier run saved goes.
+  if (!keeper) bridge.onDiscard(() => discardSaved(store));
   ledger.append('app_started', undefined, { mode: options.mode, pid: process.pid, data_dir: config.dataDir });
   // Each revived session logs `pty_session_revived` after `app_started`.
   keeper?.restore();
@@ -66,7 +69,7 @@ export function createHost(options: HostOptions): Host {
         stopLoops();
         stopSaving?.();
         // Saved before anything is stopped, so the sessions are saved as they were.
-        const restoring = discard ? (await keeper?.discard(), false) : ((await keeper?.close()) ?? false);
+        const restoring = discard ? (await (keeper ? keeper.discard() : discardSaved(store)), false) : ((await keeper?.close()) ?? false);
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.killGraceMs + SHUTDOWN_SLACK_MS)));
         await Promise.race([bridge.stopAll({ restoring }), deadline]);

@@ -2,7 +2,9 @@
  * Records one session's output as asciicast v2 (https://docs.asciinema.org/manual/asciicast/v2/),
  * appended live to a file in the data dir: a header line, then one `[seconds, "o", data]` line
  * per batch of output and `[seconds, "r", "COLSxROWS"]` per resize. Scrollback holds secrets,
- * so the folder is 0700 and the file 0600, and the bridge deletes the file when the session ends.
+ * so the folder is 0700 and the file 0600, and the bridge deletes the file when the session ends —
+ * except when the app quits with the session saved: its recording then goes on after the restart,
+ * in the same file (`resume`), marked `[seconds, "m", "Linger restarted"]`.
  *
  * Each event is one synchronous write of one whole line (as the ledger does), so the file is
  * complete and in order at any moment and `export` can read it while recording goes on. A batch
@@ -26,11 +28,25 @@ export const RECORDING_MAX_BYTES = 16 * 1024 * 1024;
 
 export const RECORDINGS_DIR = 'recordings';
 
+/** The marker (asciicast v2 "m" event) where a recording goes on after the app restarted. */
+export const RESTART_MARKER = 'Linger restarted';
+
+/**
+ * How much of a resumed recording's end is read to find its last event's time: a line is one
+ * batch of at most 64 KB, escaped as JSON to at most 6 times that, so the last whole line is in it.
+ */
+const RESUME_TAIL_BYTES = 1024 * 1024;
+
+/** Clears a player's terminal before the screen a revived session starts with. */
+const RESET_TERMINAL = '\x1bc';
+
 export interface RecorderOptions {
   file: string;
   title: string;
   now: () => number;
   maxBytes?: number;
+  /** Go on with the recording in `file` (a revived session's), instead of starting a new one. */
+  resume?: boolean;
 }
 
 export class Recorder implements OutputRecorder {
@@ -40,6 +56,7 @@ export class Recorder implements OutputRecorder {
   private readonly title: string;
   private readonly now: () => number;
   private readonly maxBytes: number;
+  private readonly resume: boolean;
   private fd: number | null = null;
   private stopped = false;
   private startedAt = 0;
@@ -50,10 +67,12 @@ export class Recorder implements OutputRecorder {
     this.title = options.title;
     this.now = options.now;
     this.maxBytes = options.maxBytes ?? RECORDING_MAX_BYTES;
+    this.resume = options.resume ?? false;
   }
 
   begin(cols: number, rows: number, screen: string): boolean {
     if (this.stopped) return false;
+    if (this.resume) return this.reopen(cols, rows, screen);
     this.startedAt = this.now();
     try {
       // A recording restarted on the same session replaces the old one.
@@ -103,7 +122,34 @@ export class Recorder implements OutputRecorder {
     return Math.max(0, (this.now() - this.startedAt) / 1000);
   }
 
-  private event(code: 'o' | 'r', data: string): void {
+  /**
+   * Goes on with the recording the last app left: its times carry on from its last event (the
+   * time the app was down is not played back as a pause), after a marker, the size, and the screen
+   * the revived session starts with; still within the size cap. A file it cannot go on with stays
+   * as it is, for export, and nothing more is recorded (false): the session itself is unharmed.
+   */
+  private reopen(cols: number, rows: number, screen: string): boolean {
+    try {
+      this.fd = fs.openSync(this.file, fs.constants.O_RDWR | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0));
+      const { whole, lastTime } = castEnd(this.fd);
+      // A line torn by a crash mid-write would run into the next one.
+      if (whole < fs.fstatSync(this.fd).size) fs.ftruncateSync(this.fd, whole);
+      this.bytes = whole;
+      this.startedAt = this.now() - lastTime * 1000;
+    } catch (err) {
+      reportFailure(`going on with the recording in ${this.file} (it is kept as it was; record again to start a new one)`)(err);
+      if (this.fd !== null) fs.closeSync(this.fd);
+      this.fd = null;
+      this.stopped = true;
+      return false;
+    }
+    this.event('m', RESTART_MARKER);
+    this.resize(cols, rows);
+    this.output(RESET_TERMINAL + screen);
+    return true;
+  }
+
+  private event(code: 'o' | 'r' | 'm', data: string): void {
     if (this.fd === null || this.truncated) return;
     this.append(JSON.stringify([Number(this.elapsed().toFixed(6)), code, data]));
   }
@@ -122,6 +168,48 @@ export class Recorder implements OutputRecorder {
       reportFailure(`recording to ${this.file}`)(err);
       this.truncated = true;
     }
+  }
+}
+
+/**
+ * Where a recording's whole lines end, and its last event's time (0 with none). Throws for a file
+ * with no whole header line: there is nothing to go on with.
+ */
+function castEnd(fd: number): { whole: number; lastTime: number } {
+  const size = fs.fstatSync(fd).size;
+  const start = Math.max(0, size - RESUME_TAIL_BYTES);
+  const tail = Buffer.alloc(size - start);
+  fs.readSync(fd, tail, 0, tail.length, start);
+  const end = tail.lastIndexOf(0x0a) + 1;
+  if (end === 0) throw new Error('the recording has no complete line');
+  const lines = tail.subarray(0, end).toString('utf8').split('\n');
+  for (const line of lines.reverse()) {
+    try {
+      const event = JSON.parse(line) as unknown;
+      if (Array.isArray(event) && typeof event[0] === 'number') return { whole: start + end, lastTime: event[0] };
+    } catch {
+      // The header, the blank after the last newline, or the cut first line of the tail.
+    }
+  }
+  return { whole: start + end, lastTime: 0 };
+}
+
+/**
+ * A recording the last app left for a session it saved, moved into this process's folder (before
+ * the first new recording clears the folders of processes that are gone). Its path, or null when
+ * it is not there (deleted, or cleared by a run that did not restore).
+ */
+export function adoptRecording(dataDir: string, folder: string, sessionId: string, pid: number = process.pid): string | null {
+  const root = path.join(dataDir, RECORDINGS_DIR);
+  const from = path.join(root, folder, `${sessionId}.cast`);
+  const to = path.join(root, String(pid), `${sessionId}.cast`);
+  try {
+    makeDirs(path.dirname(to));
+    if (from !== to) fs.renameSync(from, to);
+    return fs.existsSync(to) ? to : null;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') reportFailure(`keeping the recording of session ${sessionId} (it is left in ${from})`)(err);
+    return null;
   }
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import * as pty from 'node-pty';
-import { LingerError, type CommandSummary, type HostEvent, type SessionRow } from '../contract';
+import { LingerError, type CommandSummary, type HostEvent, type RemovedReason, type SessionRow } from '../contract';
 import type { Notice } from './attention';
 import { DataBatcher } from './batcher';
 import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
@@ -87,6 +87,8 @@ export interface Revival {
   /** The title its program had set, kept while that program's screen is all there is. */
   title: string;
   kept: boolean;
+  /** Its recording, to go on from the restored screen (recorder.ts `resume`); null when none. */
+  recorder: OutputRecorder | null;
 }
 
 export interface SessionHooks {
@@ -162,6 +164,11 @@ export class PtySession {
   private delivered = 0;
   private ptyClosed = false;
   private disposed = false;
+  /**
+   * Its views were told it is gone: the hangup that ends its process then is no news to them,
+   * and after a restart's `removed` an `exit` would say it ended when it comes back.
+   */
+  private removedSaid = false;
 
   /**
    * A new session's process starts at once. A revived one (`revival`) starts with its old screen
@@ -196,6 +203,7 @@ export class PtySession {
     );
     // The old screen counts as output: the state writer saves it, with its dated line, in turn.
     if (revival) this.delivered = 1;
+    if (restored && revival?.recorder?.begin(spec.cols, spec.rows, restored)) this.recorder = revival.recorder;
     this.batcher = new DataBatcher((data) => this.deliver(data));
     this.flow = new FlowControl((paused) => (paused ? this.pty?.pause() : this.pty?.resume()));
     this.flow.addConsumer(MIRROR_CONSUMER);
@@ -569,7 +577,8 @@ export class PtySession {
   }
 
   /** Tells attached views the session is gone; they stop sending to it. */
-  notifyRemoved(reason: 'stopped' | 'stale' | 'shutdown'): void {
+  notifyRemoved(reason: RemovedReason): void {
+    this.removedSaid = true;
     for (const sink of this.views.values()) sink({ type: 'removed', sessionId: this.id, reason });
   }
 
@@ -649,7 +658,7 @@ export class PtySession {
     this.processState = 'exited';
     this.exitCode = exitCode;
     this.exitSignal = signal;
-    for (const sink of this.views.values()) sink({ type: 'exit', sessionId: this.id, exitCode, signal });
+    if (!this.removedSaid) for (const sink of this.views.values()) sink({ type: 'exit', sessionId: this.id, exitCode, signal });
     this.hooks.exited(this);
   }
 

@@ -11,8 +11,8 @@
  * session stopped just before a crash, and is skipped.
  *
  * Anything unreadable (torn, garbage, from a newer Linger, too large) is moved aside as
- * `<file>.corrupt-<time>` and reported as a notice; the app starts without it. Nothing here throws
- * at a caller for a bad file.
+ * `<file>.corrupt-<time>` (an index with every screen beside it) and reported as a notice; the app
+ * starts without it. Nothing here throws at a caller for a bad file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -61,6 +61,13 @@ const recordSchema = z.object({
   /** Its process had ended by itself: it comes back screen-only. */
   exited: z.boolean(),
   created_at: z.number(),
+  /**
+   * Its recording (recorder.ts), when it has one: the folder under `<data>/recordings/` that holds
+   * `<id>.cast`, and whether it was still recording. Optional, so an index written before it
+   * reads as it did, and the version stays: an older Linger drops the field (the session comes
+   * back unrecorded), it misreads nothing.
+   */
+  recording: z.object({ folder: z.string().regex(/^[0-9]{1,10}$/), active: z.boolean() }).optional(),
 });
 export type SessionRecord = z.infer<typeof recordSchema>;
 
@@ -139,8 +146,9 @@ export class StateStore {
   }
 
   /**
-   * Reads what the last app saved. Unreadable files are set aside with a notice each; files no
-   * index lists (left by a crash between writes, or by a state set aside) are deleted.
+   * Reads what the last app saved. Unreadable files are set aside with a notice each (an
+   * unreadable index with its screens); files no index lists (left by a crash between writes)
+   * are deleted.
    */
   load(): LoadedState {
     const notices: StateNotice[] = [];
@@ -149,7 +157,7 @@ export class StateStore {
     try {
       index = readIndex(indexFile);
     } catch (err) {
-      notices.push(this.setAside(indexFile, err, 'its saved sessions'));
+      notices.push(this.setIndexAside(indexFile, err));
     }
     const sessions: LoadedState['sessions'] = [];
     const lost: string[] = [];
@@ -244,10 +252,30 @@ export class StateStore {
     }
   }
 
-  private setAside(file: string, err: unknown, what: string): StateNotice {
+  /**
+   * An index this Linger cannot read goes aside with every screen beside it, each under the same
+   * ending: they may be a newer Linger's sessions (a downgrade), which that Linger brings back
+   * once they are renamed back. Left in place, the screens would be deleted as listed by nothing.
+   */
+  private setIndexAside(file: string, err: unknown): StateNotice {
     const aside = this.asideName(file);
     const { reason, where } = this.moveAside(file, err, aside);
-    return { id: path.basename(aside), message: `Linger could not restore ${what}: ${reason}. It started without it. ${where}` };
+    const ending = aside.slice(file.length);
+    let screens = 0;
+    for (const name of fs.readdirSync(this.dir)) {
+      if (!name.endsWith(SCREEN_SUFFIX)) continue;
+      try {
+        fs.renameSync(path.join(this.dir, name), path.join(this.dir, `${name}${ending}`));
+        screens += 1;
+      } catch {
+        // It stays, listed by nothing, and is deleted below with the other orphans.
+      }
+    }
+    const beside =
+      screens > 0
+        ? ` Its ${screens} saved screen${screens === 1 ? ' was' : 's were'} moved beside it (<id>.screen${ending}): rename them all back for a Linger that reads that file, or delete them.`
+        : '';
+    return { id: path.basename(aside), message: `Linger could not restore its saved sessions: ${reason}. It started without it. ${where}${beside}` };
   }
 
   /** Moves a bad file out of the way: what was wrong with it, and where it went. */

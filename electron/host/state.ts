@@ -9,6 +9,7 @@
  * event loop free in between, and the files are written off the main thread. A stopped or
  * cleaned-up session's screen is deleted at once (scrollback holds secrets).
  */
+import fs from 'node:fs';
 import type { PtyBridge } from './bridge';
 import { reportFailure } from './log';
 import type { PtySession } from './session';
@@ -263,7 +264,7 @@ export class StateKeeper {
     const layout = this.bridge.currentLayout;
     const sessions: SessionRecord[] = [];
     for (const session of live) {
-      const saved = record(session);
+      const saved = record(session, this.bridge.recordingOf(session.id));
       // One the next start could not read would be left out then; it is left out now, said once.
       if (isRestorable(saved)) sessions.push(saved);
       else if (!this.unrestorable.has(saved.id)) {
@@ -301,6 +302,25 @@ export class StateKeeper {
   }
 }
 
+/**
+ * Discard in a run that neither saves nor restores (LINGER_RESTORE=0): what an earlier run saved
+ * is deleted all the same, as the user asked — unless another live app owns the folder, whose
+ * sessions are not this one's to discard. Never throws.
+ */
+export async function discardSaved(store: StateStore): Promise<void> {
+  if (!fs.existsSync(store.dir)) return;
+  try {
+    if (store.claim() !== null) return;
+    try {
+      await store.removeAll();
+    } finally {
+      store.release();
+    }
+  } catch (err) {
+    reportFailure('deleting the saved sessions')(err);
+  }
+}
+
 /** Waits for every write; the first failure, if any failed. */
 async function firstFailure(writes: Array<Promise<void>>): Promise<unknown> {
   const failed = (await Promise.allSettled(writes)).find((r) => r.status === 'rejected');
@@ -308,9 +328,10 @@ async function firstFailure(writes: Array<Promise<void>>): Promise<unknown> {
 }
 
 /** A session as the next start needs it. */
-function record(session: PtySession): SessionRecord {
+function record(session: PtySession, recording: SessionRecord['recording'] | null): SessionRecord {
   const { spec } = session;
   return {
+    ...(recording ? { recording } : {}),
     id: session.id,
     profile: spec.profile,
     command: spec.command,

@@ -12,6 +12,7 @@ import {
   markExited,
   markGone,
   markReattaching,
+  markRestarting,
   markStarted,
   moveTab,
   renameTab,
@@ -187,6 +188,13 @@ describe('attach and detach bookkeeping', () => {
     s = markGone(s, 'c', 'stopped');
     s = markReattaching(s);
     expect(s.tabs.map((t) => t.status)).toEqual(['attaching', 'attaching', 'gone']);
+  });
+
+  it('a session the app quit with, saved, leaves its tab waiting to re-attach: not exited, not gone, and a reconnect attaches it', () => {
+    let s = markAttached(three(), row({ session_id: 'a' }), true);
+    s = markRestarting(s, 'a');
+    expect(s.tabs[0]).toMatchObject({ status: 'attaching', notice: null, exitCode: null, exitSignal: null });
+    expect(markReattaching(s).tabs[0]!.status).toBe('attaching');
   });
 
   it('a transition that changes nothing returns the same state', () => {

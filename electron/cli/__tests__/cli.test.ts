@@ -230,6 +230,22 @@ describe('attach', () => {
     }
   });
 
+  test('the app quitting with the session saved ends attach with 2 and says the session comes back, not that it exited', async () => {
+    const { session_id: id } = startShell();
+    const window = terminalWindow(process.execPath, [cli, 'attach', id], 80, 24);
+    try {
+      await waitFor('attached', () => row(id)?.attached);
+      await harness.bridge.stopAll({ restoring: true });
+      await waitFor('the CLI exited', () => window.exitCode() !== null);
+      expect(window.exitCode()).toBe(2);
+      const text = await window.text();
+      expect(text).toContain(`[Linger quit; session ${id.slice(0, 8)} comes back when Linger starts again]`);
+      expect(text).not.toMatch(/exited with/);
+    } finally {
+      window.dispose();
+    }
+  });
+
   test('new --attach from a script (no terminal) exits 1 and starts nothing', async () => {
     const run = await linger(['new', '--attach', '--', 'bash', '--noprofile', '--norc']);
     expect(run.code).toBe(1);

@@ -199,3 +199,26 @@ test('a recording that cannot be written is a typed error, and the session goes 
   expect(harness.bridge.stats().sessions.map((s) => [s.session_id, s.recording])).toEqual([[row.session_id, false]]);
   await typeAndWait(harness, row.session_id, 'echo still-fine', '\nstill-fine');
 });
+
+test('a recording resumed after a crash tore its last line goes on from its last whole event, and still plays', async () => {
+  const file = path.join(tempDir(), 'torn.cast');
+  let now = 1_700_000_000_000;
+  const first = new Recorder({ file, title: 't', now: () => now });
+  first.begin(20, 5, '');
+  now += 2500;
+  first.output('before\r\n');
+  first.stop();
+  fs.appendFileSync(file, '[2.7, "o", "half a li');
+
+  now += 3_600_000;
+  const resumed = new Recorder({ file, title: 't', now: () => now, resume: true });
+  expect(resumed.begin(20, 5, 'restored screen\r\n')).toBe(true);
+  now += 1000;
+  resumed.output('after\r\n');
+  const { events } = parseCast(resumed.content());
+  expect(events.map((e) => e[1])).toEqual(['o', 'm', 'r', 'o', 'o']);
+  // An hour down is not an hour of pause: the times go on from the last event.
+  expect(events.map((e) => e[0])).toEqual([2.5, 2.5, 2.5, 2.5, 3.5]);
+  expect(await play(resumed.content())).toBe('restored screen\nafter');
+  resumed.stop();
+});

@@ -2,7 +2,7 @@
  * Sessions come back after a restart or a crash: real shells through real node-pty, a real
  * data dir, and a "crash" that kills every process as the guardian would after a SIGKILL.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
@@ -13,6 +13,7 @@ import { loadConfig } from '../config';
 import { createHost } from '../host';
 import { Ledger } from '../ledger';
 import { builtinProfiles } from '../profiles';
+import { RECORDINGS_DIR, RESTART_MARKER } from '../recorder';
 import { MAX_TITLE_CHARS } from '../shell-facts';
 import { StateKeeper, type StateKeeperOptions } from '../state';
 import { INDEX_FILE, STATE_DIR, StateStore, processIdentity } from '../state-store';
@@ -362,7 +363,7 @@ describe('the app: quit saves, restart revives, discard forgets', () => {
     ...extra,
   });
 
-  test('quit saves before stopping (views are not told their sessions ended); the next start revives them', async () => {
+  test('quit saves before stopping (views are told their sessions come back, not that they ended); the next start revives them', async () => {
     const dataDir = tempDir();
     const home = tempDir('linger-home-');
     const host = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
@@ -374,7 +375,7 @@ describe('the app: quit saves, restart revives, discard forgets', () => {
     await host.bridge.attach(client.id, id);
     await host.shutdown('SIGTERM');
     expect(pidAlive(pid)).toBe(false);
-    expect(events.some((e) => e.type === 'removed')).toBe(false);
+    expect(events.filter((e) => e.type === 'removed' || e.type === 'exit')).toEqual([{ type: 'removed', sessionId: id, reason: 'restart' }]);
     expect(savedIndex(dataDir).sessions.map((s: { id: string }) => s.id)).toEqual([id]);
 
     const again = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
@@ -386,6 +387,61 @@ describe('the app: quit saves, restart revives, discard forgets', () => {
     const third = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
     expect(third.bridge.stats().total_sessions).toBe(0);
     await third.shutdown('SIGTERM');
+  });
+
+  test('a recorded session keeps its recording through a quit: still "rec" after the restart, one asciicast going on from before it', async () => {
+    const dataDir = tempDir();
+    const home = tempDir('linger-home-');
+    const first = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
+    const shellId = first.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24, record: true }).session_id;
+    const toolId = first.bridge.start({ command: 'sh', args: ['-c', 'echo tool-out""put; exec sleep 1000'], cols: 80, rows: 24, record: true }).session_id;
+    first.bridge.write(shellId, 'echo before-q""uit\r');
+    await waitFor('output', async () => (await first.bridge.read(shellId, 4000)).includes('before-quit\n'));
+    await waitFor('tool output', async () => (await first.bridge.read(toolId, 4000)).includes('tool-output'));
+    await first.shutdown('SIGTERM');
+    const root = path.join(dataDir, RECORDINGS_DIR);
+    expect(fs.readdirSync(path.join(root, String(process.pid))).sort()).toEqual([`${shellId}.cast`, `${toolId}.cast`].sort());
+    // As after a real restart, the recordings are in the folder of an app that is gone.
+    const gonePid = spawnSync('true').pid!;
+    fs.renameSync(path.join(root, String(process.pid)), path.join(root, String(gonePid)));
+    const index = savedIndex(dataDir);
+    for (const r of index.sessions) r.recording.folder = String(gonePid);
+    fs.writeFileSync(path.join(dataDir, STATE_DIR, INDEX_FILE), JSON.stringify(index));
+
+    const again = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
+    const rows = again.bridge.stats().sessions;
+    expect(rows.find((r) => r.session_id === shellId)).toMatchObject({ recording: true, screen_only: false });
+    // A tool comes back screen-only: nothing runs, so nothing is recording; what it recorded stays.
+    expect(rows.find((r) => r.session_id === toolId)).toMatchObject({ recording: false, screen_only: true });
+    again.bridge.write(shellId, 'echo after-rest""art\r');
+    await waitFor('output', async () => (await again.bridge.read(shellId, 4000)).includes('after-restart\n'));
+    // A new recording clears the folders of apps that are gone: the adopted ones are not there.
+    const third = again.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24, record: true }).session_id;
+
+    const cast = (await again.bridge.export(shellId, 'asciicast')).content;
+    const [header, ...lines] = cast.trimEnd().split('\n');
+    expect(JSON.parse(header!)).toMatchObject({ version: 2, width: 80, height: 24 });
+    const events = lines.map((l) => JSON.parse(l) as [number, string, string]);
+    const output = (from: number, to = events.length) => events.slice(from, to).filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    const marker = events.findIndex((e) => e[1] === 'm');
+    expect(events[marker]![2]).toBe(RESTART_MARKER);
+    expect(output(0, marker)).toContain('before-quit');
+    expect(output(0, marker)).not.toContain('after-restart');
+    expect(output(marker)).toContain('after-restart');
+    const times = events.map((e) => e[0]);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const toolCast = (await again.bridge.export(toolId, 'asciicast')).content;
+    expect(toolCast).toContain('tool-output');
+    // The recording as it was, not a drawing of the restored screen (which has the dated line).
+    expect(toolCast).not.toContain('restored from');
+
+    // Stopped, its recording goes, as any recorded session's does.
+    const files = () => fs.readdirSync(path.join(root, String(process.pid))).sort();
+    expect(files()).toEqual([`${shellId}.cast`, `${toolId}.cast`, `${third}.cast`].sort());
+    await again.bridge.stop(shellId);
+    expect(files()).not.toContain(`${shellId}.cast`);
+    await again.shutdown('quit-and-discard', { discard: true });
+    expect(fs.existsSync(path.join(root, String(gonePid)))).toBe(false);
   });
 
   test('discard (browser mode): every session ends and nothing is left to restore', async () => {
@@ -421,6 +477,49 @@ describe('the app: quit saves, restart revives, discard forgets', () => {
     expect(fs.readFileSync(path.join(dataDir, STATE_DIR, INDEX_FILE), 'utf8')).toBe(saved);
     expect(JSON.parse(saved).sessions[0].id).toBe(id);
     expect(() => createHost({ mode: 'test', env: hostEnv(dataDir, home, { LINGER_RESTORE: 'no' }) })).toThrow(/LINGER_RESTORE=no is neither 0/);
+  });
+
+  test('LINGER_RESTORE=0: Discard all and Quit and discard delete what an earlier run saved, unless another live app owns it', async () => {
+    const dataDir = tempDir();
+    const home = tempDir('linger-home-');
+    const saveOne = async () => {
+      const on = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
+      on.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+      await on.shutdown('SIGTERM');
+      expect(savedIndex(dataDir).sessions).toHaveLength(1);
+    };
+    const revivedNext = async () => {
+      const next = createHost({ mode: 'test', env: hostEnv(dataDir, home) });
+      const total = next.bridge.stats().total_sessions;
+      await next.shutdown('SIGTERM');
+      return total;
+    };
+    const off = () => createHost({ mode: 'test', env: hostEnv(dataDir, home, { LINGER_RESTORE: '0' }) });
+
+    // Browser mode's Discard all: the server keeps running.
+    await saveOne();
+    const browser = off();
+    await browser.bridge.discard();
+    expect(fs.readdirSync(path.join(dataDir, STATE_DIR))).toEqual([]);
+    await browser.shutdown('SIGTERM');
+    expect(await revivedNext()).toBe(0);
+
+    // The desktop app's Quit and discard.
+    await saveOne();
+    await off().shutdown('quit-and-discard', { discard: true });
+    expect(await revivedNext()).toBe(0);
+
+    // Another Linger owns the folder: its sessions are not this one's to discard.
+    await saveOne();
+    const other = spawn('sleep', ['60']);
+    try {
+      await waitFor('the other app', () => fs.existsSync(`/proc/${other.pid}/stat`));
+      new StateStore(dataDir).claim(processIdentity(other.pid!));
+      await off().shutdown('quit-and-discard', { discard: true });
+      expect(savedIndex(dataDir).sessions).toHaveLength(1);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   test('another live app saving into the same data dir: this one neither restores nor saves, and says so', async () => {
