@@ -80,6 +80,13 @@ function sendTextStart(rest: string[]): number {
 }
 
 export function parseCommand(argv: string[]): Command {
+  const command = parseOne(argv);
+  // An empty ID (an unset shell variable) is a prefix of every session: it names none of them.
+  if ('id' in command && !command.id.trim()) throw new UsageError(`${command.name} needs a session ID; got an empty one ("linger ls" lists them).`);
+  return command;
+}
+
+function parseOne(argv: string[]): Command {
   const [name, ...rest] = argv;
   switch (name) {
     case undefined:

@@ -47,6 +47,11 @@ describe('parseCommand', () => {
     expect(parseCommand(['keep', 'ab', '--off'])).toEqual({ name: 'keep', id: 'ab', on: false });
     expect(parseCommand([])).toEqual({ name: 'help' });
   });
+
+  test('an empty session ID (an unset variable) is a usage error, not a start of every id', () => {
+    expect(() => parseCommand(['read', ''])).toThrow(/read needs a session ID; got an empty one/);
+    expect(() => parseCommand(['send', ' ', 'x'])).toThrow(/send needs a session ID; got an empty one/);
+  });
 });
 
 describe('resolveSession', () => {
