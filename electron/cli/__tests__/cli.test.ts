@@ -392,6 +392,19 @@ describe('commands', () => {
     expect(shared.every((sid) => harness.bridge.has(sid))).toBe(true);
   });
 
+  test('new with a path to a missing or non-executable program says so, not "not found on PATH"', async () => {
+    const missing = await linger(['new', '--', path.join(work, 'no-such-program')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`linger: ${path.join(work, 'no-such-program')} does not exist. Check the path.\n`);
+
+    const script = path.join(work, 'plain.sh');
+    fs.writeFileSync(script, 'echo hi\n', { mode: 0o644 });
+    const notExecutable = await linger(['new', '--', script]);
+    expect(notExecutable.code).toBe(1);
+    expect(notExecutable.stderr).toMatch(/plain\.sh is not executable\. Make it so \(chmod \+x/);
+    expect(harness.bridge.stats().total_sessions).toBe(0);
+  });
+
   test('bad usage exits 2 and says what was wrong', async () => {
     const run = await linger(['export', 'abc', '--format', 'pdf']);
     expect(run.code).toBe(2);
