@@ -9,6 +9,7 @@ import type { HostEvent } from '../contract';
 import { PROGRAM_MODES_OFF } from '../host/terminal-modes';
 import type { LocalClient } from './client';
 import { shortId } from './format';
+import { clampSize } from './size';
 
 /** Ctrl+\ (FS, 0x1c): what a terminal sends for it in raw mode. Like tmux's prefix, the session never sees it. */
 export const DETACH_BYTE = 0x1c;
@@ -107,7 +108,7 @@ export function attach(client: LocalClient, sessionId: string, io: AttachIo): Pr
       stdin.off('end', detach);
     });
 
-    const size = () => ({ cols: stdout.columns, rows: stdout.rows });
+    const size = () => clampSize(stdout.columns, stdout.rows);
     const onResize = () => {
       if (stdout.columns && stdout.rows) client.request('resize', { sessionId, ...size() }).catch(() => undefined);
     };
@@ -118,8 +119,9 @@ export function attach(client: LocalClient, sessionId: string, io: AttachIo): Pr
 
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.resume();
-    // The session takes this window's size first, so the snapshot is drawn for it.
-    const sized = stdout.isTTY && stdout.columns && stdout.rows ? client.request('resize', { sessionId, ...size() }) : Promise.resolve(null);
+    // The session takes this window's size first, so the snapshot is drawn for it. A refused
+    // resize still attaches, at the session's own size: seeing it beats not seeing it.
+    const sized = stdout.isTTY && stdout.columns && stdout.rows ? client.request('resize', { sessionId, ...size() }).catch(() => null) : Promise.resolve(null);
     sized
       .then(() => client.request('attach', { sessionId }))
       .catch((err: Error) => finish(EXIT_FAILED, `could not attach: ${err.message}`));

@@ -13,6 +13,7 @@ import { EXIT_FAILED, attach } from './attach';
 import { LocalClient, NoAppError } from './client';
 import { describeRow, logLines, sessionTable, shortId, statsSummary } from './format';
 import { resolveSession } from './ids';
+import { clampSize } from './size';
 
 const EXIT_OK = 0;
 /** No app to talk to, or a command line that cannot be run: nothing was asked of the app. */
@@ -49,7 +50,21 @@ async function findSession(client: LocalClient, given: string): Promise<SessionR
 
 function terminalSize(): { cols: number; rows: number } {
   const { columns, rows } = process.stdout;
-  return process.stdout.isTTY && columns && rows ? { cols: columns, rows } : FALLBACK_SIZE;
+  return process.stdout.isTTY && columns && rows ? clampSize(columns, rows) : FALLBACK_SIZE;
+}
+
+/**
+ * The folder a new session starts in: --cwd, else this one. When this folder was deleted, that
+ * is an error rather than a quiet start in HOME: "linger new -- make" run there would otherwise
+ * run somewhere the user did not choose.
+ */
+function startFolder(given: string | undefined): string {
+  try {
+    return path.resolve(given ?? process.cwd());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new CliError('The current folder no longer exists (deleted or moved). cd to an existing folder, or pass --cwd with a full path.');
+  }
 }
 
 async function readStdin(): Promise<string> {
@@ -89,10 +104,13 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, clie
     }
     case 'new': {
       if (command.attach) assertTerminal();
+      const cwd = startFolder(command.cwd);
       const row = await client.request('start', {
         ...(command.profile ? { profile: command.profile } : {}),
-        ...(command.command ? { command: command.command, args: command.args } : {}),
-        cwd: path.resolve(command.cwd ?? process.cwd()),
+        // A relative path (./build.sh) means one in the session's folder, as a shell there would
+        // take it; the app would otherwise look in its own.
+        ...(command.command ? { command: command.command.includes('/') ? path.resolve(cwd, command.command) : command.command, args: command.args } : {}),
+        cwd,
         ...terminalSize(),
         ...(command.record ? { record: true } : {}),
       });

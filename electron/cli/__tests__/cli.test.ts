@@ -10,7 +10,7 @@ import * as pty from 'node-pty';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { buildCli } from '../../../scripts/build-node.mjs';
-import type { SessionRow } from '../../contract';
+import { MAX_DIMENSION, type SessionRow } from '../../contract';
 import { HERMETIC_BASH, createHarness, tempDir, waitFor, type Harness } from '../../host/__tests__/harness';
 import { startLocalListener, type LocalListener } from '../../local/listener';
 
@@ -254,6 +254,31 @@ describe('attach', () => {
     }
   });
 
+  test('a window larger than the app allows still attaches and starts sessions, at the largest size', async () => {
+    const { session_id: id } = startShell();
+    const window = terminalWindow(process.execPath, [cli, 'attach', id], 1200, 50);
+    try {
+      await waitFor('attached at the largest width', () => row(id)?.attached && row(id)?.cols === MAX_DIMENSION && row(id)?.rows === 50);
+      window.resize(1100, 1300);
+      await waitFor('a resize past the limit is clamped too', () => row(id)?.rows === MAX_DIMENSION);
+      expect(row(id)).toMatchObject({ attached: true, cols: MAX_DIMENSION });
+      window.proc.write('echo wide-$((5*5))\r');
+      await waitFor('still typing into it', async () => (await harness.bridge.read(id, 100_000)).includes('wide-25'));
+    } finally {
+      window.dispose();
+    }
+
+    const started = terminalWindow(process.execPath, [cli, 'new', '--', 'bash', '--noprofile', '--norc'], 1200, 50);
+    try {
+      await waitFor('new exited', () => started.exitCode() !== null);
+      expect(started.exitCode()).toBe(0);
+      const newId = (await started.text()).trim();
+      expect(row(newId)).toMatchObject({ cols: MAX_DIMENSION, rows: 50 });
+    } finally {
+      started.dispose();
+    }
+  });
+
   test('refuses without a terminal', async () => {
     const { session_id: id } = startShell();
     const run = await linger(['attach', id]);
@@ -390,6 +415,34 @@ describe('commands', () => {
     expect(ambiguous.stderr).toContain(`"${prefix}" matches ${shared.length} sessions; type more of the ID`);
     for (const sid of shared) expect(ambiguous.stderr).toContain(sid);
     expect(shared.every((sid) => harness.bridge.has(sid))).toBe(true);
+  });
+
+  test('new from a deleted folder says so in one line (exit 1); --cwd still works there', async () => {
+    const gone = path.join(work, 'gone');
+    fs.mkdirSync(gone);
+    const inGone = (args: string) =>
+      new Promise<Run>((resolve) => {
+        const script = `cd ${gone} && rmdir ${gone} && exec ${process.execPath} ${cli} ${args}`;
+        execFile('bash', ['--noprofile', '--norc', '-c', script], { cwd: work, env: cliEnv() }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const run = await inGone('new -- bash --noprofile --norc');
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toBe('linger: The current folder no longer exists (deleted or moved). cd to an existing folder, or pass --cwd with a full path.\n');
+    expect(harness.bridge.stats().total_sessions).toBe(0);
+
+    fs.mkdirSync(gone);
+    const withCwd = await inGone(`new --cwd ${work} -- bash --noprofile --norc`);
+    expect(withCwd.code).toBe(0);
+    expect(row(withCwd.stdout.trim())?.cwd).toBe(work);
+  });
+
+  test('new runs a relative program path from the session\'s folder', async () => {
+    fs.writeFileSync(path.join(work, 'hello.sh'), '#!/bin/sh\necho hello-from-script\nsleep 600\n', { mode: 0o755 });
+    const run = await linger(['new', '--', './hello.sh']);
+    expect(run.code).toBe(0);
+    await waitFor('the script ran', async () => (await harness.bridge.read(run.stdout.trim(), 100_000)).includes('hello-from-script'));
   });
 
   test('new with a path to a missing or non-executable program says so, not "not found on PATH"', async () => {
