@@ -3,7 +3,6 @@
  * through the app's local socket (electron/local/). Exit status: 0 done, 1 the request failed
  * (unknown session, bad input), 2 no app is running or the command line is wrong.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import pkg from '../../package.json';
 import { LingerError, type SessionRow } from '../contract';
@@ -13,6 +12,7 @@ import { EXIT_FAILED, attach } from './attach';
 import { LocalClient, NoAppError } from './client';
 import { describeRow, logLines, sessionTable, shortId, statsSummary } from './format';
 import { resolveSession } from './ids';
+import { writePrivateFile } from './private-file';
 import { clampSize } from './size';
 
 const EXIT_OK = 0;
@@ -161,8 +161,11 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, clie
         process.stdout.write(result.content);
         return EXIT_OK;
       }
-      // Scrollback holds secrets: a new file is for this user alone.
-      fs.writeFileSync(command.output, result.content, { mode: 0o600 });
+      try {
+        writePrivateFile(command.output, result.content);
+      } catch (err) {
+        throw new CliError(`Could not write ${command.output}: ${(err as Error).message}. Choose a file in a folder you can write to.`);
+      }
       process.stderr.write(`Wrote ${command.output} (${command.format}).\n`);
       return EXIT_OK;
     }

@@ -487,6 +487,35 @@ describe('commands', () => {
 });
 
 describe('export', () => {
+  test('-o makes the file private even over an existing 0644 file, and replaces a symlink instead of writing through it', async () => {
+    const { session_id: id } = startShell();
+    await typeAndWait(id, 'echo secret-$((3*3))', 'secret-9');
+
+    const existing = path.join(work, 'existing.txt');
+    fs.writeFileSync(existing, 'old', { mode: 0o644 });
+    fs.chmodSync(existing, 0o644);
+    const over = await linger(['export', id, '-o', existing]);
+    expect(over.code).toBe(0);
+    expect(fs.statSync(existing).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(existing, 'utf8')).toContain('secret-9');
+
+    const elsewhere = path.join(work, 'link-target.txt');
+    fs.writeFileSync(elsewhere, 'untouched', { mode: 0o644 });
+    const link = path.join(work, 'link.txt');
+    fs.symlinkSync(elsewhere, link);
+    const viaLink = await linger(['export', id, '-o', link]);
+    expect(viaLink.code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(fs.lstatSync(link).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(link, 'utf8')).toContain('secret-9');
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('untouched');
+    expect(fs.readdirSync(work).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+    const noFolder = await linger(['export', id, '-o', path.join(work, 'missing-folder', 'x.txt')]);
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toMatch(/^linger: Could not write .*missing-folder\/x\.txt: .*ENOENT.*Choose a file in a folder you can write to\.\n$/);
+  });
+
   test('text equals read; ansi replays to the same text and colours; asciicast replays to the screen', async () => {
     const { session_id: id } = startShell();
     await typeAndWait(id, "printf 'plain \\e[31mred\\e[0m\\n'; seq 1 30", '\n30');
