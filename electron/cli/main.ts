@@ -12,6 +12,7 @@ import { EXIT_FAILED, attach } from './attach';
 import { LocalClient, NoAppError } from './client';
 import { describeRow, logLines, sessionTable, shortId, statsSummary } from './format';
 import { resolveSession } from './ids';
+import { SessionInput } from './input';
 import { writePrivateFile } from './private-file';
 import { clampSize } from './size';
 
@@ -83,6 +84,7 @@ function attachHere(client: LocalClient, sessionId: string): Promise<number> {
   return attach(client, sessionId, {
     stdin: process.stdin,
     stdout: process.stdout,
+    stderr: process.stderr,
     onTerminate(listener) {
       process.on('SIGTERM', listener);
       return () => process.off('SIGTERM', listener);
@@ -125,8 +127,13 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, clie
     case 'send': {
       const { session_id } = await findSession(client, command.id);
       const text = command.text ?? (await readStdin());
+      const input = new SessionInput({
+        write: (data) => client.request('write', { sessionId: session_id, data }),
+        onHeldBack: () => process.stderr.write(`linger: ${shortId(session_id)}'s program is not reading its input yet; the rest is sent as it reads (Ctrl+C gives up).\n`),
+      });
       // Enter sends a carriage return, as a terminal's Enter key does.
-      await client.request('write', { sessionId: session_id, data: command.enter ? `${text}\r` : text });
+      input.push(command.enter ? `${text}\r` : text);
+      await input.drained();
       return EXIT_OK;
     }
     case 'read': {

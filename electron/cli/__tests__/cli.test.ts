@@ -10,7 +10,7 @@ import * as pty from 'node-pty';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { buildCli } from '../../../scripts/build-node.mjs';
-import { MAX_DIMENSION, type SessionRow } from '../../contract';
+import { MAX_DIMENSION, MAX_WRITE_CHARS, type SessionRow } from '../../contract';
 import { HERMETIC_BASH, createHarness, tempDir, waitFor, type Harness } from '../../host/__tests__/harness';
 import { startLocalListener, type LocalListener } from '../../local/listener';
 
@@ -279,6 +279,32 @@ describe('attach', () => {
     }
   });
 
+  test('a paste larger than a program not reading can hold arrives whole and in order, and the user is told it waits', async () => {
+    const out = path.join(work, 'pasted');
+    const { session_id: id } = harness.bridge.start({
+      command: 'bash',
+      args: ['--noprofile', '--norc', '-c', `stty raw -echo; echo READY; sleep 3; exec cat > ${out}`],
+      cwd: work,
+      cols: 80,
+      rows: 24,
+    });
+    await waitFor('raw mode', async () => (await harness.bridge.read(id, 100)).includes('READY'));
+    const window = terminalWindow(process.execPath, [cli, 'attach', id], 100, 30);
+    try {
+      await waitFor('attached', () => row(id)?.attached);
+      // 28 MB: more than the app holds for a program that is not reading (24 MiB).
+      const paste = Array.from({ length: 170_000 }, (_, i) => `${String(i).padStart(7, '0')}${'あ'.repeat(52)}\n`).join('');
+      window.proc.write(paste);
+      await waitFor('told that input waits', async () => (await window.text()).includes(`${id.slice(0, 8)} is not reading its input yet`), 20_000);
+      const size = Buffer.byteLength(paste);
+      await waitFor('everything arrived', () => fs.existsSync(out) && fs.statSync(out).size >= size, 40_000);
+      expect(fs.readFileSync(out, 'utf8') === paste).toBe(true);
+      expect(row(id)?.attached).toBe(true);
+    } finally {
+      window.dispose();
+    }
+  }, 90_000);
+
   test('refuses without a terminal', async () => {
     const { session_id: id } = startShell();
     const run = await linger(['attach', id]);
@@ -367,6 +393,29 @@ describe('commands', () => {
     expect(stop).toMatchObject({ code: 0, stdout: `Stopped ${id.slice(0, 8)}.\n` });
     expect(harness.bridge.has(id)).toBe(false);
   });
+
+  test('send --stdin delivers input past the frame cap and the input backlog whole and in order, saying once that it waits', async () => {
+    const out = path.join(work, 'received');
+    // Raw and silent, so the file gets the bytes exactly; it reads nothing for a while first.
+    const { session_id: id } = harness.bridge.start({
+      command: 'bash',
+      args: ['--noprofile', '--norc', '-c', `stty raw -echo; echo READY; sleep 3; exec cat > ${out}`],
+      cwd: work,
+      cols: 80,
+      rows: 24,
+    });
+    await waitFor('raw mode', async () => (await harness.bridge.read(id, 100)).includes('READY'));
+    // 10 M characters (over the 8 M a write takes), mostly 3-byte UTF-8: 28 MB, over the 24 MiB backlog.
+    const lines = Array.from({ length: 170_000 }, (_, i) => `${String(i).padStart(7, '0')}${'あ'.repeat(52)}\n`);
+    const text = lines.join('');
+    expect(text.length).toBeGreaterThan(MAX_WRITE_CHARS);
+    const run = await linger(['send', id, '--stdin'], { input: text });
+    expect(run.stderr).toBe(`linger: ${id.slice(0, 8)}'s program is not reading its input yet; the rest is sent as it reads (Ctrl+C gives up).\n`);
+    expect(run.code).toBe(0);
+    const size = Buffer.byteLength(text);
+    await waitFor('everything arrived', () => fs.existsSync(out) && fs.statSync(out).size >= size, 30_000);
+    expect(fs.readFileSync(out, 'utf8') === text).toBe(true);
+  }, 60_000);
 
   test('no app: one line naming the socket and how to start the app, exit 2', async () => {
     const run = await linger(['ls'], { env: cliEnv({ LINGER_SOCKET: path.join(work, 'nobody.sock') }) });
