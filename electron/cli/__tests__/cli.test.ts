@@ -53,11 +53,12 @@ interface Run {
 }
 
 /** The CLI as a script runs it: no terminal, optional stdin. */
-function linger(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function linger(args: string[], options: { input?: string; env?: Record<string, string>; onStderr?: (text: string) => void } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [cli, ...args], { cwd: work, env: options.env ?? cliEnv(), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
+    if (options.onStderr) child.stderr!.on('data', (chunk: Buffer) => options.onStderr!(chunk.toString()));
     child.stdin!.end(options.input ?? '');
   });
 }
@@ -70,6 +71,27 @@ async function typeAndWait(sessionId: string, line: string, expected: string): P
   harness.bridge.write(sessionId, `${line}\r`);
   await waitFor(`"${expected}" in ${sessionId}`, async () => (await harness.bridge.read(sessionId, 100_000)).includes(expected));
 }
+
+/**
+ * A program that reads nothing until `go()`, then copies its input, byte for byte (raw, no
+ * echo), into a file: a paste into a program that is busy, made deterministic.
+ */
+async function startNotReading(name: string) {
+  const out = path.join(work, name);
+  const gate = path.join(work, `${name}.go`);
+  const session = harness.bridge.start({
+    command: 'bash',
+    args: ['--noprofile', '--norc', '-c', `stty raw -echo; echo READY; while [ ! -e ${gate} ]; do sleep 0.05; done; exec cat > ${out}`],
+    cwd: work,
+    cols: 80,
+    rows: 24,
+  });
+  await waitFor('raw mode', async () => (await harness.bridge.read(session.session_id, 100)).includes('READY'));
+  return { id: session.session_id, out, go: () => fs.writeFileSync(gate, '') };
+}
+
+/** 10 M characters (over the 8 M one write takes), mostly 3-byte UTF-8: 28 MB, over the 24 MiB a session holds unread. */
+const hugeInput = () => Array.from({ length: 170_000 }, (_, i) => `${String(i).padStart(7, '0')}${'あ'.repeat(52)}\n`).join('');
 
 const row = (sessionId: string) => harness.bridge.stats().sessions.find((s) => s.session_id === sessionId);
 
@@ -280,26 +302,18 @@ describe('attach', () => {
   });
 
   test('a paste larger than a program not reading can hold arrives whole and in order, and the user is told it waits', async () => {
-    const out = path.join(work, 'pasted');
-    const { session_id: id } = harness.bridge.start({
-      command: 'bash',
-      args: ['--noprofile', '--norc', '-c', `stty raw -echo; echo READY; sleep 3; exec cat > ${out}`],
-      cwd: work,
-      cols: 80,
-      rows: 24,
-    });
-    await waitFor('raw mode', async () => (await harness.bridge.read(id, 100)).includes('READY'));
-    const window = terminalWindow(process.execPath, [cli, 'attach', id], 100, 30);
+    const program = await startNotReading('pasted');
+    const window = terminalWindow(process.execPath, [cli, 'attach', program.id], 100, 30);
     try {
-      await waitFor('attached', () => row(id)?.attached);
-      // 28 MB: more than the app holds for a program that is not reading (24 MiB).
-      const paste = Array.from({ length: 170_000 }, (_, i) => `${String(i).padStart(7, '0')}${'あ'.repeat(52)}\n`).join('');
+      await waitFor('attached', () => row(program.id)?.attached);
+      const paste = hugeInput();
       window.proc.write(paste);
-      await waitFor('told that input waits', async () => (await window.text()).includes(`${id.slice(0, 8)} is not reading its input yet`), 20_000);
+      await waitFor('told that input waits', async () => (await window.text()).includes(`${program.id.slice(0, 8)} is not reading its input yet`), 30_000);
+      program.go();
       const size = Buffer.byteLength(paste);
-      await waitFor('everything arrived', () => fs.existsSync(out) && fs.statSync(out).size >= size, 40_000);
-      expect(fs.readFileSync(out, 'utf8') === paste).toBe(true);
-      expect(row(id)?.attached).toBe(true);
+      await waitFor('everything arrived', () => fs.existsSync(program.out) && fs.statSync(program.out).size >= size, 40_000);
+      expect(fs.readFileSync(program.out, 'utf8') === paste).toBe(true);
+      expect(row(program.id)?.attached).toBe(true);
     } finally {
       window.dispose();
     }
@@ -395,27 +409,23 @@ describe('commands', () => {
   });
 
   test('send --stdin delivers input past the frame cap and the input backlog whole and in order, saying once that it waits', async () => {
-    const out = path.join(work, 'received');
-    // Raw and silent, so the file gets the bytes exactly; it reads nothing for a while first.
-    const { session_id: id } = harness.bridge.start({
-      command: 'bash',
-      args: ['--noprofile', '--norc', '-c', `stty raw -echo; echo READY; sleep 3; exec cat > ${out}`],
-      cwd: work,
-      cols: 80,
-      rows: 24,
-    });
-    await waitFor('raw mode', async () => (await harness.bridge.read(id, 100)).includes('READY'));
-    // 10 M characters (over the 8 M a write takes), mostly 3-byte UTF-8: 28 MB, over the 24 MiB backlog.
-    const lines = Array.from({ length: 170_000 }, (_, i) => `${String(i).padStart(7, '0')}${'あ'.repeat(52)}\n`);
-    const text = lines.join('');
+    const program = await startNotReading('received');
+    const text = hugeInput();
     expect(text.length).toBeGreaterThan(MAX_WRITE_CHARS);
-    const run = await linger(['send', id, '--stdin'], { input: text });
-    expect(run.stderr).toBe(`linger: ${id.slice(0, 8)}'s program is not reading its input yet; the rest is sent as it reads (Ctrl+C gives up).\n`);
+    let told = '';
+    const run = await linger(['send', program.id, '--stdin'], {
+      input: text,
+      onStderr: (chunk) => {
+        told += chunk;
+        if (told.includes('is not reading its input yet')) program.go();
+      },
+    });
+    expect(run.stderr).toBe(`linger: ${program.id.slice(0, 8)}'s program is not reading its input yet; the rest is sent as it reads (Ctrl+C gives up).\n`);
     expect(run.code).toBe(0);
     const size = Buffer.byteLength(text);
-    await waitFor('everything arrived', () => fs.existsSync(out) && fs.statSync(out).size >= size, 30_000);
-    expect(fs.readFileSync(out, 'utf8') === text).toBe(true);
-  }, 60_000);
+    await waitFor('everything arrived', () => fs.existsSync(program.out) && fs.statSync(program.out).size >= size, 40_000);
+    expect(fs.readFileSync(program.out, 'utf8') === text).toBe(true);
+  }, 90_000);
 
   test('no app: one line naming the socket and how to start the app, exit 2', async () => {
     const run = await linger(['ls'], { env: cliEnv({ LINGER_SOCKET: path.join(work, 'nobody.sock') }) });
