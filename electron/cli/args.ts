@@ -26,7 +26,8 @@ export const USAGE = `linger — the sessions of a running Linger, from any term
   linger new [--profile P] [--cwd D] [--record] [--attach] [-- CMD ARGS...]
                                       start a session (in this folder); prints its id
   linger attach ID                    show it here, live; detach with Ctrl+\\
-  linger send ID TEXT... [-n]         type TEXT and Enter (-n: no Enter)
+  linger send ID [-n] [--] TEXT...    type TEXT and Enter (-n: no Enter); options go
+                                      before TEXT, which is typed as given
   linger send ID --stdin              type what stdin holds, as is
   linger read ID [--max-chars N]      its text (scrollback and screen)
   linger stop ID                      end it now
@@ -65,7 +66,27 @@ function positiveInt(raw: string | boolean | undefined, fallback: number, max: n
   return n;
 }
 
+/** Where `send`'s text begins in its arguments: the first word after the ID that is not an option, or a `--`. */
+function sendTextStart(rest: string[]): number {
+  const isOption = (word: string) => word.startsWith('-') && word !== '-';
+  let seenId = false;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--') return i;
+    if (isOption(rest[i])) continue;
+    if (seenId) return i;
+    seenId = true;
+  }
+  return rest.length;
+}
+
 export function parseCommand(argv: string[]): Command {
+  const command = parseOne(argv);
+  // An empty ID (an unset shell variable) is a prefix of every session: it names none of them.
+  if ('id' in command && !command.id.trim()) throw new UsageError(`${command.name} needs a session ID; got an empty one ("linger ls" lists them).`);
+  return command;
+}
+
+function parseOne(argv: string[]): Command {
   const [name, ...rest] = argv;
   switch (name) {
     case undefined:
@@ -107,11 +128,15 @@ export function parseCommand(argv: string[]): Command {
     case 'a':
       return { name: 'attach', id: parse(rest, {}, [1, 1], 'attach').positionals[0] };
     case 'send': {
-      const { values, positionals } = parse(rest, { stdin: { type: 'boolean' }, 'no-enter': { type: 'boolean', short: 'n' } }, [1, Infinity], 'send');
-      const [id, ...words] = positionals;
+      // Options come before the text: once it starts, every word is typed as given
+      // (`linger send ID ls -la` types "ls -la"; -- ends the options early for text starting with -).
+      const textAt = sendTextStart(rest);
+      const { values, positionals } = parse(rest.slice(0, textAt), { stdin: { type: 'boolean' }, 'no-enter': { type: 'boolean', short: 'n' } }, [1, 1], 'send (put -- before text that starts with -)');
+      const words = rest.slice(textAt);
+      if (words[0] === '--') words.shift();
       if (values.stdin && words.length) throw new UsageError('send takes TEXT or --stdin, not both.');
       if (!values.stdin && !words.length) throw new UsageError('send needs the TEXT to type, or --stdin.');
-      return { name: 'send', id, text: values.stdin ? null : words.join(' '), enter: !values.stdin && values['no-enter'] !== true };
+      return { name: 'send', id: positionals[0], text: values.stdin ? null : words.join(' '), enter: !values.stdin && values['no-enter'] !== true };
     }
     case 'read': {
       const { values, positionals } = parse(rest, { 'max-chars': { type: 'string' } }, [1, 1], 'read');

@@ -9,6 +9,8 @@ import type { HostEvent } from '../contract';
 import { PROGRAM_MODES_OFF } from '../host/terminal-modes';
 import type { LocalClient } from './client';
 import { shortId } from './format';
+import { SessionInput } from './input';
+import { clampSize } from './size';
 
 /** Ctrl+\ (FS, 0x1c): what a terminal sends for it in raw mode. Like tmux's prefix, the session never sees it. */
 export const DETACH_BYTE = 0x1c;
@@ -31,6 +33,8 @@ const RESET_TERMINAL = '\x1bc';
 export interface AttachIo {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
+  /** Where the user is told that input is held back: not the session's screen. */
+  stderr: NodeJS.WritableStream;
   /** SIGTERM detaches; returns the disposer. */
   onTerminate(listener: () => void): () => void;
 }
@@ -56,11 +60,19 @@ export function attach(client: LocalClient, sessionId: string, io: AttachIo): Pr
       stdin.pause();
       stdout.write(`${RESTORE_TERMINAL}\r\n[${message}]\r\n`, () => resolve(status));
     };
+    // A write the session refuses (it just exited) is answered by its `exit` event; one its
+    // program is too far behind to take waits, in order, and the user hears why once.
+    const input = new SessionInput({
+      write: (data) => client.request('write', { sessionId, data }),
+      onHeldBack: () => io.stderr.write(`\r\n[${label} is not reading its input yet; the rest of what you typed is sent as it reads]\r\n`),
+    });
     const detach = () => {
       if (done) return;
+      // Input still held back goes nowhere once we leave: say so rather than lose it quietly.
+      const left = () => (input.waiting ? `; ${input.waiting} characters you typed were not sent (its program never read them)` : '');
       client.request('detach', { sessionId }).then(
-        () => finish(EXIT_DETACHED, `detached from ${label}`),
-        () => finish(EXIT_DETACHED, `detached from ${label}`),
+        () => finish(EXIT_DETACHED, `detached from ${label}${left()}`),
+        () => finish(EXIT_DETACHED, `detached from ${label}${left()}`),
       );
     };
     const ended = (exitCode: number | null, signal: number | null) => {
@@ -98,8 +110,7 @@ export function attach(client: LocalClient, sessionId: string, io: AttachIo): Pr
     const onInput = (chunk: Buffer) => {
       const at = chunk.indexOf(DETACH_BYTE);
       const text = decoder.write(at === -1 ? chunk : chunk.subarray(0, at));
-      // A write the session refuses (it just exited) is answered by its `exit` event.
-      if (text) client.request('write', { sessionId, data: text }).catch(() => undefined);
+      input.push(text);
       if (at !== -1) detach();
     };
     stdin.on('data', onInput);
@@ -109,7 +120,7 @@ export function attach(client: LocalClient, sessionId: string, io: AttachIo): Pr
       stdin.off('end', detach);
     });
 
-    const size = () => ({ cols: stdout.columns, rows: stdout.rows });
+    const size = () => clampSize(stdout.columns, stdout.rows);
     const onResize = () => {
       if (stdout.columns && stdout.rows) client.request('resize', { sessionId, ...size() }).catch(() => undefined);
     };
@@ -120,8 +131,9 @@ export function attach(client: LocalClient, sessionId: string, io: AttachIo): Pr
 
     if (stdin.isTTY) stdin.setRawMode(true);
     stdin.resume();
-    // The session takes this window's size first, so the snapshot is drawn for it.
-    const sized = stdout.isTTY && stdout.columns && stdout.rows ? client.request('resize', { sessionId, ...size() }) : Promise.resolve(null);
+    // The session takes this window's size first, so the snapshot is drawn for it. A refused
+    // resize still attaches, at the session's own size: seeing it beats not seeing it.
+    const sized = stdout.isTTY && stdout.columns && stdout.rows ? client.request('resize', { sessionId, ...size() }).catch(() => null) : Promise.resolve(null);
     sized
       .then(() => client.request('attach', { sessionId }))
       .catch((err: Error) => finish(EXIT_FAILED, `could not attach: ${err.message}`));

@@ -3,7 +3,6 @@
  * through the app's local socket (electron/local/). Exit status: 0 done, 1 the request failed
  * (unknown session, bad input), 2 no app is running or the command line is wrong.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import pkg from '../../package.json';
 import { LingerError, type SessionRow } from '../contract';
@@ -13,6 +12,9 @@ import { EXIT_FAILED, attach } from './attach';
 import { LocalClient, NoAppError } from './client';
 import { describeRow, logLines, sessionTable, shortId, statsSummary } from './format';
 import { resolveSession } from './ids';
+import { SessionInput } from './input';
+import { writePrivateFile } from './private-file';
+import { clampSize } from './size';
 
 const EXIT_OK = 0;
 /** No app to talk to, or a command line that cannot be run: nothing was asked of the app. */
@@ -49,7 +51,21 @@ async function findSession(client: LocalClient, given: string): Promise<SessionR
 
 function terminalSize(): { cols: number; rows: number } {
   const { columns, rows } = process.stdout;
-  return process.stdout.isTTY && columns && rows ? { cols: columns, rows } : FALLBACK_SIZE;
+  return process.stdout.isTTY && columns && rows ? clampSize(columns, rows) : FALLBACK_SIZE;
+}
+
+/**
+ * The folder a new session starts in: --cwd, else this one. When this folder was deleted, that
+ * is an error rather than a quiet start in HOME: "linger new -- make" run there would otherwise
+ * run somewhere the user did not choose.
+ */
+function startFolder(given: string | undefined): string {
+  try {
+    return path.resolve(given ?? process.cwd());
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new CliError('The current folder no longer exists (deleted or moved). cd to an existing folder, or pass --cwd with a full path.');
+  }
 }
 
 async function readStdin(): Promise<string> {
@@ -68,6 +84,7 @@ function attachHere(client: LocalClient, sessionId: string): Promise<number> {
   return attach(client, sessionId, {
     stdin: process.stdin,
     stdout: process.stdout,
+    stderr: process.stderr,
     onTerminate(listener) {
       process.on('SIGTERM', listener);
       return () => process.off('SIGTERM', listener);
@@ -89,10 +106,13 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, clie
     }
     case 'new': {
       if (command.attach) assertTerminal();
+      const cwd = startFolder(command.cwd);
       const row = await client.request('start', {
         ...(command.profile ? { profile: command.profile } : {}),
-        ...(command.command ? { command: command.command, args: command.args } : {}),
-        cwd: path.resolve(command.cwd ?? process.cwd()),
+        // A relative path (./build.sh) means one in the session's folder, as a shell there would
+        // take it; the app would otherwise look in its own.
+        ...(command.command ? { command: command.command.includes('/') ? path.resolve(cwd, command.command) : command.command, args: command.args } : {}),
+        cwd,
         ...terminalSize(),
         ...(command.record ? { record: true } : {}),
       });
@@ -107,8 +127,13 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, clie
     case 'send': {
       const { session_id } = await findSession(client, command.id);
       const text = command.text ?? (await readStdin());
+      const input = new SessionInput({
+        write: (data) => client.request('write', { sessionId: session_id, data }),
+        onHeldBack: () => process.stderr.write(`linger: ${shortId(session_id)}'s program is not reading its input yet; the rest is sent as it reads (Ctrl+C gives up).\n`),
+      });
       // Enter sends a carriage return, as a terminal's Enter key does.
-      await client.request('write', { sessionId: session_id, data: command.enter ? `${text}\r` : text });
+      input.push(command.enter ? `${text}\r` : text);
+      await input.drained();
       return EXIT_OK;
     }
     case 'read': {
@@ -143,8 +168,11 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, clie
         process.stdout.write(result.content);
         return EXIT_OK;
       }
-      // Scrollback holds secrets: a new file is for this user alone.
-      fs.writeFileSync(command.output, result.content, { mode: 0o600 });
+      try {
+        writePrivateFile(command.output, result.content);
+      } catch (err) {
+        throw new CliError(`Could not write ${command.output}: ${(err as Error).message}. Choose a file in a folder you can write to.`);
+      }
       process.stderr.write(`Wrote ${command.output} (${command.format}).\n`);
       return EXIT_OK;
     }

@@ -32,7 +32,7 @@ import type { SessionWatch } from './guardian';
 import { reportFailure } from './log';
 import { buildStats, idleSeconds, rowState, staleSessions, toRow } from './lifecycle';
 import type { SavedScreen } from './mirror';
-import { assertCwd, describeProfiles, findProfile, isInteractiveShell, resolveCommand, type Profile } from './profiles';
+import { assertCwd, commandNotFound, describeProfiles, findProfile, isInteractiveShell, resolveCommand, type Profile } from './profiles';
 import { sessionMembers } from './process-tree';
 import { Recorder, adoptRecording, recordingsDir } from './recorder';
 import { PtySession, unknownSession, type SessionHooks, type SessionSpec, type ViewSink } from './session';
@@ -128,12 +128,7 @@ export class PtyBridge {
     const extraEnv = params.env ?? {};
     const env = this.sessionEnv({ ...profile.env, ...extraEnv });
     const executable = resolveCommand(command, env.PATH);
-    if (!executable) {
-      throw new LingerError(
-        'COMMAND_NOT_FOUND',
-        `"${command}" was not found on PATH. Install it, or give its full path${params.command ? '' : ` in the "${profile.name}" profile`}.`,
-      );
-    }
+    if (!executable) throw commandNotFound(command, params.command ? '' : ` in the "${profile.name}" profile`);
     const cwd = assertCwd(params.cwd ?? profile.cwd ?? env.HOME ?? os.homedir());
     const id = randomUUID();
     const title = params.command ? command : profile.label;
@@ -281,7 +276,7 @@ export class PtyBridge {
     }
     const { command, args, cwd, env } = session.spec;
     const executable = resolveCommand(command, env.PATH);
-    if (!executable) throw new LingerError('COMMAND_NOT_FOUND', `"${command}" was not found on PATH. Install it, or give its full path, and run it again.`);
+    if (!executable) throw commandNotFound(command);
     session.touch();
     try {
       session.launch(executable);

@@ -77,6 +77,23 @@ export function resolveCommand(command: string, envPath: string | undefined = pr
   return null;
 }
 
+/**
+ * The error for a command resolveCommand did not find. A path names one file, so saying it is
+ * not on PATH would send the user looking in the wrong place. `where` names the profile, if any.
+ */
+export function commandNotFound(command: string, where = ''): LingerError {
+  if (!command.includes('/')) return new LingerError('COMMAND_NOT_FOUND', `"${command}" was not found on PATH. Install it, or give its full path${where}.`);
+  let stat: fs.Stats | null = null;
+  try {
+    stat = fs.statSync(command);
+  } catch {
+    // Missing, or a folder on the way cannot be read: either way there is no file to run.
+  }
+  if (!stat) return new LingerError('COMMAND_NOT_FOUND', `${command} does not exist. Check the path${where}.`);
+  if (!stat.isFile()) return new LingerError('COMMAND_NOT_FOUND', `${command} is not a file. Give the path of a program${where}.`);
+  return new LingerError('COMMAND_NOT_FOUND', `${command} is not executable. Make it so (chmod +x ${command}) or run it through its interpreter${where}.`);
+}
+
 function isExecutable(file: string): boolean {
   try {
     if (!fs.statSync(file).isFile()) return false;

@@ -24,7 +24,16 @@ describe('parseCommand', () => {
     expect(parseCommand(['send', 'ab', '-n', 'q'])).toEqual({ name: 'send', id: 'ab', text: 'q', enter: false });
     expect(parseCommand(['send', 'ab', '--stdin'])).toEqual({ name: 'send', id: 'ab', text: null, enter: false });
     expect(() => parseCommand(['send', 'ab'])).toThrow(/TEXT to type, or --stdin/);
-    expect(() => parseCommand(['send', 'ab', 'x', '--stdin'])).toThrow(/not both/);
+    expect(() => parseCommand(['send', 'ab', '--stdin', 'x'])).toThrow(/not both/);
+  });
+
+  test('send types every word after the first one as given: options are only read before the text', () => {
+    expect(parseCommand(['send', 'ab', 'echo', '-n', 'hi'])).toEqual({ name: 'send', id: 'ab', text: 'echo -n hi', enter: true });
+    expect(parseCommand(['send', 'ab', 'ls', '-la'])).toEqual({ name: 'send', id: 'ab', text: 'ls -la', enter: true });
+    expect(parseCommand(['send', 'ab', 'grep', '--stdin', 'x'])).toEqual({ name: 'send', id: 'ab', text: 'grep --stdin x', enter: true });
+    expect(parseCommand(['send', '-n', 'ab', 'q', '-n'])).toEqual({ name: 'send', id: 'ab', text: 'q -n', enter: false });
+    expect(parseCommand(['send', 'ab', '-n', '--', '-x', 'y'])).toEqual({ name: 'send', id: 'ab', text: '-x y', enter: false });
+    expect(() => parseCommand(['send', 'ab', '-x', 'y'])).toThrow(/Unknown option '-x'/);
   });
 
   test('numbers and formats are checked; unknown options and commands are usage errors', () => {
@@ -37,6 +46,11 @@ describe('parseCommand', () => {
     expect(() => parseCommand(['stop', 'a', 'b'])).toThrow(/one session ID/);
     expect(parseCommand(['keep', 'ab', '--off'])).toEqual({ name: 'keep', id: 'ab', on: false });
     expect(parseCommand([])).toEqual({ name: 'help' });
+  });
+
+  test('an empty session ID (an unset variable) is a usage error, not a start of every id', () => {
+    expect(() => parseCommand(['read', ''])).toThrow(/read needs a session ID; got an empty one/);
+    expect(() => parseCommand(['send', ' ', 'x'])).toThrow(/send needs a session ID; got an empty one/);
   });
 });
 

@@ -10,7 +10,7 @@ import * as pty from 'node-pty';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { buildCli } from '../../../scripts/build-node.mjs';
-import type { SessionRow } from '../../contract';
+import { MAX_DIMENSION, MAX_WRITE_CHARS, type SessionRow } from '../../contract';
 import { HERMETIC_BASH, createHarness, tempDir, waitFor, type Harness } from '../../host/__tests__/harness';
 import { startLocalListener, type LocalListener } from '../../local/listener';
 
@@ -53,11 +53,12 @@ interface Run {
 }
 
 /** The CLI as a script runs it: no terminal, optional stdin. */
-function linger(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
+function linger(args: string[], options: { input?: string; env?: Record<string, string>; onStderr?: (text: string) => void } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = execFile(process.execPath, [cli, ...args], { cwd: work, env: options.env ?? cliEnv(), maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
+    if (options.onStderr) child.stderr!.on('data', (chunk: Buffer) => options.onStderr!(chunk.toString()));
     child.stdin!.end(options.input ?? '');
   });
 }
@@ -70,6 +71,27 @@ async function typeAndWait(sessionId: string, line: string, expected: string): P
   harness.bridge.write(sessionId, `${line}\r`);
   await waitFor(`"${expected}" in ${sessionId}`, async () => (await harness.bridge.read(sessionId, 100_000)).includes(expected));
 }
+
+/**
+ * A program that reads nothing until `go()`, then copies its input, byte for byte (raw, no
+ * echo), into a file: a paste into a program that is busy, made deterministic.
+ */
+async function startNotReading(name: string) {
+  const out = path.join(work, name);
+  const gate = path.join(work, `${name}.go`);
+  const session = harness.bridge.start({
+    command: 'bash',
+    args: ['--noprofile', '--norc', '-c', `stty raw -echo; echo READY; while [ ! -e ${gate} ]; do sleep 0.05; done; exec cat > ${out}`],
+    cwd: work,
+    cols: 80,
+    rows: 24,
+  });
+  await waitFor('raw mode', async () => (await harness.bridge.read(session.session_id, 100)).includes('READY'));
+  return { id: session.session_id, out, go: () => fs.writeFileSync(gate, '') };
+}
+
+/** 10 M characters (over the 8 M one write takes), mostly 3-byte UTF-8: 28 MB, over the 24 MiB a session holds unread. */
+const hugeInput = () => Array.from({ length: 170_000 }, (_, i) => `${String(i).padStart(7, '0')}${'あ'.repeat(52)}\n`).join('');
 
 const row = (sessionId: string) => harness.bridge.stats().sessions.find((s) => s.session_id === sessionId);
 
@@ -270,6 +292,49 @@ describe('attach', () => {
     }
   });
 
+  test('a window larger than the app allows still attaches and starts sessions, at the largest size', async () => {
+    const { session_id: id } = startShell();
+    const window = terminalWindow(process.execPath, [cli, 'attach', id], 1200, 50);
+    try {
+      await waitFor('attached at the largest width', () => row(id)?.attached && row(id)?.cols === MAX_DIMENSION && row(id)?.rows === 50);
+      window.resize(1100, 1300);
+      await waitFor('a resize past the limit is clamped too', () => row(id)?.rows === MAX_DIMENSION);
+      expect(row(id)).toMatchObject({ attached: true, cols: MAX_DIMENSION });
+      window.proc.write('echo wide-$((5*5))\r');
+      await waitFor('still typing into it', async () => (await harness.bridge.read(id, 100_000)).includes('wide-25'));
+    } finally {
+      window.dispose();
+    }
+
+    const started = terminalWindow(process.execPath, [cli, 'new', '--', 'bash', '--noprofile', '--norc'], 1200, 50);
+    try {
+      await waitFor('new exited', () => started.exitCode() !== null);
+      expect(started.exitCode()).toBe(0);
+      const newId = (await started.text()).trim();
+      expect(row(newId)).toMatchObject({ cols: MAX_DIMENSION, rows: 50 });
+    } finally {
+      started.dispose();
+    }
+  });
+
+  test('a paste larger than a program not reading can hold arrives whole and in order, and the user is told it waits', async () => {
+    const program = await startNotReading('pasted');
+    const window = terminalWindow(process.execPath, [cli, 'attach', program.id], 100, 30);
+    try {
+      await waitFor('attached', () => row(program.id)?.attached);
+      const paste = hugeInput();
+      window.proc.write(paste);
+      await waitFor('told that input waits', async () => (await window.text()).includes(`${program.id.slice(0, 8)} is not reading its input yet`), 30_000);
+      program.go();
+      const size = Buffer.byteLength(paste);
+      await waitFor('everything arrived', () => fs.existsSync(program.out) && fs.statSync(program.out).size >= size, 40_000);
+      expect(fs.readFileSync(program.out, 'utf8') === paste).toBe(true);
+      expect(row(program.id)?.attached).toBe(true);
+    } finally {
+      window.dispose();
+    }
+  }, 90_000);
+
   test('refuses without a terminal', async () => {
     const { session_id: id } = startShell();
     const run = await linger(['attach', id]);
@@ -359,6 +424,25 @@ describe('commands', () => {
     expect(harness.bridge.has(id)).toBe(false);
   });
 
+  test('send --stdin delivers input past the frame cap and the input backlog whole and in order, saying once that it waits', async () => {
+    const program = await startNotReading('received');
+    const text = hugeInput();
+    expect(text.length).toBeGreaterThan(MAX_WRITE_CHARS);
+    let told = '';
+    const run = await linger(['send', program.id, '--stdin'], {
+      input: text,
+      onStderr: (chunk) => {
+        told += chunk;
+        if (told.includes('is not reading its input yet')) program.go();
+      },
+    });
+    expect(run.stderr).toBe(`linger: ${program.id.slice(0, 8)}'s program is not reading its input yet; the rest is sent as it reads (Ctrl+C gives up).\n`);
+    expect(run.code).toBe(0);
+    const size = Buffer.byteLength(text);
+    await waitFor('everything arrived', () => fs.existsSync(program.out) && fs.statSync(program.out).size >= size, 40_000);
+    expect(fs.readFileSync(program.out, 'utf8') === text).toBe(true);
+  }, 90_000);
+
   test('no app: one line naming the socket and how to start the app, exit 2', async () => {
     const run = await linger(['ls'], { env: cliEnv({ LINGER_SOCKET: path.join(work, 'nobody.sock') }) });
     expect(run.code).toBe(2);
@@ -408,6 +492,47 @@ describe('commands', () => {
     expect(shared.every((sid) => harness.bridge.has(sid))).toBe(true);
   });
 
+  test('new from a deleted folder says so in one line (exit 1); --cwd still works there', async () => {
+    const gone = path.join(work, 'gone');
+    fs.mkdirSync(gone);
+    const inGone = (args: string) =>
+      new Promise<Run>((resolve) => {
+        const script = `cd ${gone} && rmdir ${gone} && exec ${process.execPath} ${cli} ${args}`;
+        execFile('bash', ['--noprofile', '--norc', '-c', script], { cwd: work, env: cliEnv() }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const run = await inGone('new -- bash --noprofile --norc');
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toBe('linger: The current folder no longer exists (deleted or moved). cd to an existing folder, or pass --cwd with a full path.\n');
+    expect(harness.bridge.stats().total_sessions).toBe(0);
+
+    fs.mkdirSync(gone);
+    const withCwd = await inGone(`new --cwd ${work} -- bash --noprofile --norc`);
+    expect(withCwd.code).toBe(0);
+    expect(row(withCwd.stdout.trim())?.cwd).toBe(work);
+  });
+
+  test('new runs a relative program path from the session\'s folder', async () => {
+    fs.writeFileSync(path.join(work, 'hello.sh'), '#!/bin/sh\necho hello-from-script\nsleep 600\n', { mode: 0o755 });
+    const run = await linger(['new', '--', './hello.sh']);
+    expect(run.code).toBe(0);
+    await waitFor('the script ran', async () => (await harness.bridge.read(run.stdout.trim(), 100_000)).includes('hello-from-script'));
+  });
+
+  test('new with a path to a missing or non-executable program says so, not "not found on PATH"', async () => {
+    const missing = await linger(['new', '--', path.join(work, 'no-such-program')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`linger: ${path.join(work, 'no-such-program')} does not exist. Check the path.\n`);
+
+    const script = path.join(work, 'plain.sh');
+    fs.writeFileSync(script, 'echo hi\n', { mode: 0o644 });
+    const notExecutable = await linger(['new', '--', script]);
+    expect(notExecutable.code).toBe(1);
+    expect(notExecutable.stderr).toMatch(/plain\.sh is not executable\. Make it so \(chmod \+x/);
+    expect(harness.bridge.stats().total_sessions).toBe(0);
+  });
+
   test('bad usage exits 2 and says what was wrong', async () => {
     const run = await linger(['export', 'abc', '--format', 'pdf']);
     expect(run.code).toBe(2);
@@ -437,6 +562,35 @@ describe('commands', () => {
 });
 
 describe('export', () => {
+  test('-o makes the file private even over an existing 0644 file, and replaces a symlink instead of writing through it', async () => {
+    const { session_id: id } = startShell();
+    await typeAndWait(id, 'echo secret-$((3*3))', 'secret-9');
+
+    const existing = path.join(work, 'existing.txt');
+    fs.writeFileSync(existing, 'old', { mode: 0o644 });
+    fs.chmodSync(existing, 0o644);
+    const over = await linger(['export', id, '-o', existing]);
+    expect(over.code).toBe(0);
+    expect(fs.statSync(existing).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(existing, 'utf8')).toContain('secret-9');
+
+    const elsewhere = path.join(work, 'link-target.txt');
+    fs.writeFileSync(elsewhere, 'untouched', { mode: 0o644 });
+    const link = path.join(work, 'link.txt');
+    fs.symlinkSync(elsewhere, link);
+    const viaLink = await linger(['export', id, '-o', link]);
+    expect(viaLink.code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(fs.lstatSync(link).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(link, 'utf8')).toContain('secret-9');
+    expect(fs.readFileSync(elsewhere, 'utf8')).toBe('untouched');
+    expect(fs.readdirSync(work).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+
+    const noFolder = await linger(['export', id, '-o', path.join(work, 'missing-folder', 'x.txt')]);
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toMatch(/^linger: Could not write .*missing-folder\/x\.txt: .*ENOENT.*Choose a file in a folder you can write to\.\n$/);
+  });
+
   test('text equals read; ansi replays to the same text and colours; asciicast replays to the screen', async () => {
     const { session_id: id } = startShell();
     await typeAndWait(id, "printf 'plain \\e[31mred\\e[0m\\n'; seq 1 30", '\n30');
