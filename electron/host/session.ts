@@ -646,7 +646,7 @@ export class PtySession {
     await this.mirror.settled();
     if (this.disposed) return;
     // A view set aside missed the end of the output: it gets the last screen, then the exit.
-    if (this.setAside.size > 0) {
+    if (this.setAside.size > 0 && !this.removedSaid) {
       const screen = this.mirror.serialize();
       for (const viewId of this.setAside.keys()) {
         const sink = this.views.get(viewId);
