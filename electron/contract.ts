@@ -596,4 +596,6 @@ export interface LingerTestHooks {
   screen(sessionId: string): string;
   /** Calls `listener` each time that tab's terminal has parsed written output; returns its disposer. */
   onWriteParsed(sessionId: string, listener: () => void): () => void;
+  /** Bytes of that tab's output never parsed: plain text that scrolled past its scrollback unseen (plain-output.ts). */
+  droppedOutput(sessionId: string): number;
 }

@@ -128,6 +128,11 @@ export class SessionController {
     return this.openView(sessionId).screenText();
   }
 
+  /** For `window.__lingerTest.droppedOutput`. */
+  droppedOutput(sessionId: string): number {
+    return this.openView(sessionId).droppedOutput;
+  }
+
   /** For `window.__lingerTest.onWriteParsed`. */
   onWriteParsed(sessionId: string, listener: () => void): () => void {
     return this.openView(sessionId).onWriteParsed(listener);

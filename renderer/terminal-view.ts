@@ -12,6 +12,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { MAX_DIMENSION, MIN_DIMENSION } from '../electron/contract';
+import { IdleFlushTimer, PlainOutputGate, type FlushTimer } from '../electron/plain-output';
 import { AckCounter } from './acks';
 import { MONO_FONT_STACK, TERMINAL_FONT_SIZE } from './theme';
 
@@ -26,6 +27,14 @@ const ACK_EVERY_BYTES = 128 * 1024;
 
 /** Matches the host's default (LINGER_SCROLLBACK): a reattached screen keeps what the mirror kept. */
 const SCROLLBACK_LINES = 1000;
+
+/**
+ * A hidden tab parses plain output held back from it (plain-output.ts) once none has come for
+ * this long, or once it has been held this long: nobody sees it draw, and showing it (fit)
+ * parses what is held at once. The host's mirror uses the same two figures.
+ */
+const HIDDEN_HOLD_IDLE_MS = 100;
+const HIDDEN_HOLD_MAX_AGE_MS = 1000;
 
 export interface TerminalViewHooks {
   input(data: string): void;
@@ -57,6 +66,8 @@ export class TerminalView {
   private awaitingScreen = true;
   private hasText = false;
   private readonly acks = new AckCounter(ACK_EVERY_BYTES);
+  /** Every write to the terminal goes through it, so plain output scrolled away unseen is not parsed. */
+  private readonly gate: PlainOutputGate;
   private disposed = false;
 
   constructor(
@@ -82,6 +93,7 @@ export class TerminalView {
       // the echo is painted one frame sooner (bench/RESULTS.md).
       macOptionIsMeta: true,
     });
+    this.gate = new PlainOutputGate(this.term, SCROLLBACK_LINES, new ViewFlushTimer(() => this.isShown()));
     this.term.loadAddon(this.fitAddon);
     this.term.loadAddon(this.searchAddon);
     this.term.loadAddon(new Unicode11Addon());
@@ -107,7 +119,7 @@ export class TerminalView {
    */
   applySnapshot(data: string, size: Size): void {
     this.term.resize(clampDimension(size.cols), clampDimension(size.rows));
-    this.term.write(FULL_RESET + data, () => {
+    this.gate.write(FULL_RESET + data, () => {
       this.awaitingScreen = false;
       this.openIfReady();
       this.noticeText();
@@ -129,7 +141,7 @@ export class TerminalView {
   /** Live output, as the host sent it: UTF-8 bytes, which xterm.js decodes itself. */
   write(data: Uint8Array): void {
     this.acks.written();
-    this.term.write(data, () => {
+    this.gate.write(data, () => {
       const due = this.acks.parsed(data.length);
       if (due > 0) this.hooks.ack(due);
       if (!this.hasText) this.noticeText();
@@ -138,9 +150,9 @@ export class TerminalView {
 
   /** A line of our own (the exit line), always starting on a fresh line. */
   writeNotice(text: string): void {
-    this.term.write('', () => {
+    this.gate.then(() => {
       const fresh = this.term.buffer.active.cursorX === 0 ? '' : '\r\n';
-      this.term.write(`${fresh}\x1b[0m${text}\r\n`);
+      this.gate.write(`${fresh}\x1b[0m${text}\r\n`);
     });
   }
 
@@ -150,12 +162,16 @@ export class TerminalView {
    */
   fit(): void {
     if (!this.opened || this.disposed || this.element.offsetWidth === 0 || this.element.offsetHeight === 0) return;
+    // Shown now: what was held back while hidden is drawn.
+    this.gate.flush();
     const dims = this.fitAddon.proposeDimensions();
     if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
     const cols = clampDimension(dims.cols);
     const rows = clampDimension(dims.rows);
     if (cols === this.term.cols && rows === this.term.rows) return;
-    this.term.resize(cols, rows);
+    // After the output already written, which was drawn at the old size (and which the gate
+    // may have trimmed for it), as the host's mirror resizes in stream order.
+    this.gate.then(() => this.term.resize(cols, rows));
     this.hooks.resized(cols, rows);
   }
 
@@ -171,6 +187,11 @@ export class TerminalView {
       lines.push(buffer.getLine(y)?.translateToString(true) ?? '');
     }
     return lines.join('\n');
+  }
+
+  /** Bytes of output never parsed because they scrolled past the scrollback unseen. */
+  get droppedOutput(): number {
+    return this.gate.dropped;
   }
 
   /** For `window.__lingerTest.onWriteParsed`: benchmarks time output by it instead of polling. */
@@ -212,8 +233,14 @@ export class TerminalView {
     this.disposed = true;
     if (focusWhenOpened === this) focusWhenOpened = null;
     for (const dispose of this.disposers.splice(0)) dispose();
+    this.gate.dispose();
     this.term.dispose();
     this.element.remove();
+  }
+
+  /** In a shown pane (a hidden one is display: none, and has no offsetParent). */
+  private isShown(): boolean {
+    return this.opened && this.element.offsetParent !== null;
   }
 
   /** Anything drawn moves the cursor off the origin; a blank screen leaves it at 0,0. */
@@ -235,6 +262,34 @@ export class TerminalView {
     } catch {
       // The DOM renderer is already in place.
     }
+  }
+}
+
+/**
+ * A shown tab parses held output in every frame it draws, so what it shows is what a full parse
+ * would show at that frame (lines that come and go between two frames are never drawn anyway);
+ * a hidden one once output pauses.
+ */
+class ViewFlushTimer implements FlushTimer {
+  private frame = 0;
+  private readonly idle = new IdleFlushTimer(HIDDEN_HOLD_IDLE_MS, HIDDEN_HOLD_MAX_AGE_MS);
+
+  constructor(private readonly shown: () => boolean) {}
+
+  arm(flush: () => void, heldSince: number): void {
+    if (this.frame) return;
+    if (!this.shown()) return this.idle.arm(flush, heldSince);
+    this.idle.cancel();
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      flush();
+    });
+  }
+
+  cancel(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.idle.cancel();
   }
 }
 

@@ -21,6 +21,7 @@ export function installTestHooks(controller: SessionController): () => void {
   window.__lingerTest = {
     screen: (sessionId) => controller.screen(sessionId),
     onWriteParsed: (sessionId, listener) => controller.onWriteParsed(sessionId, listener),
+    droppedOutput: (sessionId) => controller.droppedOutput(sessionId),
   };
   return () => {
     delete window.__lingerTest;

@@ -13,9 +13,7 @@
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
 import { PREVIEW_LINES, appendToPreview, previewOf } from './preview';
-import { BATCH_MAX_CHARS } from './batcher';
-import { FLOW_HIGH_WATERMARK_BYTES } from './flow';
-import { isPlainText, lineFeedsThatReplaceTheBuffer, plainCut } from './plain-run';
+import { IdleFlushTimer, PlainOutputGate } from '../plain-output';
 
 // Both packages are CommonJS bundles without ESM named exports under plain Node.
 const { Terminal } = headless;
@@ -28,25 +26,14 @@ const { SerializeAddon } = serialize;
 export const HIBERNATION_MAX_PENDING_CHARS = 256 * 1024;
 
 /**
- * Plain output (plain-run.ts) is held back from the parser while it keeps coming, and what
- * scrolls past the scrollback unseen is dropped as it comes. Held chunks are acknowledged only
- * once parsed or dropped, so what is held, plus the next batch, stays under flow control's high
- * watermark with room to spare, or a flood would be paused for it: past this it is parsed. With
- * the default 1000 lines of scrollback that holds lines of up to ~90 chars.
- */
-export const HOLD_MAX_CHARS = FLOW_HIGH_WATERMARK_BYTES - BATCH_MAX_CHARS - 32 * 1024;
-
-/** Holding starts only with a chunk this large: typed echoes and prompts go straight in. */
-export const HOLD_MIN_CHUNK_CHARS = 16 * 1024;
-
-/**
- * Held text is parsed once no output has come for this long: a flood's batches come every few
- * ms, but on a loaded machine gaps of tens of ms are common, and only the preview (read once a
- * second) looks at the screen without asking for it to be current first.
+ * Plain output held back from the parser (plain-output.ts) is parsed once none has come for
+ * this long: a flood's batches come every few ms, but on a loaded machine gaps of tens of ms
+ * are common, and only the preview (read once a second) looks at the screen without asking
+ * for it to be current first…
  */
 const HOLD_IDLE_MS = 100;
 
-/** …or once it has been held this long, so a screen read without asking (the preview, every 1 s) lags no more. */
+/** …or once it has been held this long, so the preview lags no more. */
 const HOLD_MAX_AGE_MS = 1000;
 
 /** What @xterm/addon-serialize writes between the normal buffer and the alternate screen. */
@@ -98,6 +85,8 @@ const SHRINK_MARGIN = 0.9;
 interface Live {
   terminal: InstanceType<typeof Terminal>;
   serializer: InstanceType<typeof SerializeAddon>;
+  /** Every write to the terminal goes through it, so plain output scrolled away unseen is dropped. */
+  gate: PlainOutputGate;
 }
 
 /** The screen last saved for a restart, and the output since: together they draw the screen now. */
@@ -117,45 +106,6 @@ function countLines(text: string): number {
   return count;
 }
 
-/** Plain output not yet given to the parser, as it came (the chunks' texts and callbacks in step). */
-interface Held {
-  texts: string[];
-  callbacks: Array<() => void>;
-  chars: number;
-  /**
-   * Whether the terminal is at rest where the held text starts: known once it has parsed
-   * everything written before (null until then). Text is dropped only when true.
-   */
-  atRest: boolean | null;
-  since: number;
-}
-
-/**
- * Whether text written now starts at rest (see plain-run.ts). xterm.js has no public word for
- * its parser's state or scroll region; `mirror.test.ts` fails if these internals move.
- */
-export function terminalAtRest(terminal: InstanceType<typeof Terminal>): boolean {
-  const core = (terminal as unknown as { _core?: InternalCore })._core;
-  const buffer = core?.buffer;
-  return (
-    core?._inputHandler?._parser?.currentState === PARSER_GROUND &&
-    buffer !== undefined &&
-    buffer === core?.buffers?.normal &&
-    buffer.scrollTop === 0 &&
-    buffer.scrollBottom === terminal.rows - 1 &&
-    !terminal.modes.insertMode
-  );
-}
-
-interface InternalCore {
-  _inputHandler?: { _parser?: { currentState?: number } };
-  buffer?: { scrollTop: number; scrollBottom: number };
-  buffers?: { normal?: unknown };
-}
-
-/** xterm.js's ParserState.GROUND: no escape sequence or string begun. */
-const PARSER_GROUND = 0;
-
 interface Dormant {
   snapshot: string;
   /** The size the snapshot was drawn at. */
@@ -174,13 +124,9 @@ export class ScreenMirror {
   private live: Live | null = null;
   private dormant: Dormant | null = null;
   private saved: Saved | null = null;
-  private held: Held | null = null;
-  private holdTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Chars of plain output dropped unparsed (plain-run.ts). */
-  private dropped = 0;
+  /** Chars of plain output dropped unparsed by terminals this mirror has had (plain-output.ts). */
+  private droppedBefore = 0;
   private disposed = false;
-  /** Writes (output, or a resize waiting its turn) the terminal has not finished yet. */
-  private writesInFlight = 0;
   private width: number;
   private height: number;
 
@@ -233,22 +179,17 @@ export class ScreenMirror {
       return;
     }
     this.keepForSaving(data);
-    if (data !== '' && isPlainText(data) && (this.held || (data.length >= HOLD_MIN_CHUNK_CHARS && this.mayHold()))) {
-      this.hold(data, parsed);
-      return;
-    }
-    this.flushHeld();
-    this.parse(data, [parsed]);
+    this.liveTerminal().gate.write(data, parsed);
   }
 
-  /** Chars of plain output dropped unparsed because they scrolled past the scrollback (plain-run.ts). */
+  /** Chars of plain output dropped unparsed because they scrolled past the scrollback (plain-output.ts). */
   get droppedChars(): number {
-    return this.dropped;
+    return this.droppedBefore + (this.live?.gate.dropped ?? 0);
   }
 
   /** Whether every chunk written so far has been parsed into a live terminal. */
   get isSettled(): boolean {
-    return this.disposed || (this.live !== null && this.held === null && this.writesInFlight === 0);
+    return this.disposed || (this.live !== null && this.live.gate.settled);
   }
 
   /** Wakes the mirror if it hibernates, and resolves once everything written so far is parsed. */
@@ -268,13 +209,8 @@ export class ScreenMirror {
     // A replay cannot resize midway: the next save serializes at the new size.
     this.saved = null;
     if (this.dormant) this.wake();
-    this.flushHeld();
-    const { terminal } = this.liveTerminal();
-    this.writesInFlight++;
-    terminal.write('', () => {
-      this.writesInFlight--;
-      terminal.resize(cols, rows);
-    });
+    const { terminal, gate } = this.liveTerminal();
+    gate.then(() => terminal.resize(cols, rows));
   }
 
   /**
@@ -411,7 +347,7 @@ export class ScreenMirror {
     if (!this.live || this.disposed) return false;
     await this.settled();
     if (!this.live || !this.isSettled || this.disposed) return false;
-    const { terminal } = this.live;
+    const { terminal, gate } = this.live;
     const preview = this.preview();
     this.dormant = {
       snapshot: flatten(this.serialize()),
@@ -425,6 +361,8 @@ export class ScreenMirror {
     };
     // The snapshot is a newer saved screen, and costs no more memory.
     this.saved = null;
+    this.droppedBefore += gate.dropped;
+    gate.dispose();
     terminal.dispose();
     this.live = null;
     return true;
@@ -433,10 +371,7 @@ export class ScreenMirror {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const held = this.held;
-    this.held = null;
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    held?.callbacks.forEach((callback) => callback());
+    this.live?.gate.dispose();
     this.live?.terminal.dispose();
     this.live = null;
     this.dormant = null;
@@ -452,82 +387,6 @@ export class ScreenMirror {
     if (pending.length <= SAVED_DELTA_MAX_CHARS && this.deltaFits(lines)) this.saved = { base: snapshot, cols, rows, delta: [pending], chars: pending.length, lines };
   }
 
-  private parse(data: string, parsed: Array<() => void>): void {
-    this.writesInFlight++;
-    this.liveTerminal().terminal.write(data, () => {
-      this.writesInFlight--;
-      for (const callback of parsed) callback();
-    });
-  }
-
-  /** Not when the terminal, with everything before parsed, is known not to be at rest. */
-  private mayHold(): boolean {
-    return this.live !== null && (this.writesInFlight > 0 || terminalAtRest(this.live.terminal));
-  }
-
-  private hold(data: string, parsed: () => void): void {
-    const now = performance.now();
-    const held = (this.held ??= this.startHolding(now));
-    held.texts.push(data);
-    held.callbacks.push(parsed);
-    held.chars += data.length;
-    this.dropUnseen(held);
-    if (held.chars > HOLD_MAX_CHARS) return this.flushHeld();
-    if (now - held.since >= HOLD_MAX_AGE_MS) return this.flushHeld();
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = null;
-      this.flushHeld();
-    }, HOLD_IDLE_MS);
-  }
-
-  /**
-   * A held run starts where everything written before ends. The terminal may still be parsing
-   * that: the state it ends in is learned then (a flood's batches often come faster than
-   * xterm.js's parse, which runs on a timer), and a run that starts away from rest is parsed.
-   */
-  private startHolding(now: number): Held {
-    const { terminal } = this.liveTerminal();
-    const held: Held = { texts: [], callbacks: [], chars: 0, since: now, atRest: null };
-    if (this.writesInFlight === 0) {
-      held.atRest = terminalAtRest(terminal);
-      return held;
-    }
-    this.writesInFlight++;
-    terminal.write('', () => {
-      this.writesInFlight--;
-      if (this.held !== held) return;
-      held.atRest = terminalAtRest(terminal);
-      if (!held.atRest) this.flushHeld();
-    });
-    return held;
-  }
-
-  /** Drops the held text that would scroll past the scrollback; its chunks are done. */
-  private dropUnseen(held: Held): void {
-    if (!held.atRest) return;
-    const cut = plainCut(held.texts, lineFeedsThatReplaceTheBuffer(this.height, this.scrollback));
-    if (!cut) return;
-    const gone = held.texts.splice(0, cut.chunk);
-    const finished = held.callbacks.splice(0, cut.chunk);
-    let chars = cut.at;
-    for (const text of gone) chars += text.length;
-    held.texts[0] = held.texts[0].slice(cut.at);
-    held.chars -= chars;
-    this.dropped += chars;
-    for (const callback of finished) callback();
-  }
-
-  private flushHeld(): void {
-    const held = this.held;
-    if (!held) return;
-    this.held = null;
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = null;
-    this.dropUnseen(held);
-    this.parse(held.texts.join(''), held.callbacks);
-  }
-
   private liveTerminal(): Live {
     if (!this.live) throw new Error('The mirror is hibernating: await settled() first.');
     return this.live;
@@ -538,7 +397,8 @@ export class ScreenMirror {
     const serializer = new SerializeAddon();
     terminal.loadAddon(serializer);
     terminal.onTitleChange(this.onTitle);
-    return { terminal, serializer };
+    const gate = new PlainOutputGate(terminal, this.scrollback, new IdleFlushTimer(HOLD_IDLE_MS, HOLD_MAX_AGE_MS));
+    return { terminal, serializer, gate };
   }
 
   private scanTitle(data: string): void {

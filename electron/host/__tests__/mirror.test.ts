@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
-import { HIBERNATION_MAX_PENDING_CHARS, HOLD_MIN_CHUNK_CHARS as HOLD_MIN_CHUNK, ScreenMirror, terminalAtRest } from '../mirror';
+import { HIBERNATION_MAX_PENDING_CHARS, ScreenMirror } from '../mirror';
+import { HOLD_MIN_CHUNK, terminalAtRest } from '../../plain-output';
 
 const { Terminal } = headless;
 const { SerializeAddon } = serialize;
@@ -107,7 +108,7 @@ describe('preview', () => {
   });
 });
 
-describe('plain output that scrolls away unseen (plain-run.ts)', () => {
+describe('plain output that scrolls away unseen (plain-output.ts)', () => {
   const CHUNK = HOLD_MIN_CHUNK;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

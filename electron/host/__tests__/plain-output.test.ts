@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { isPlainText, plainCut } from '../plain-run';
+import { isPlain, plainCut } from '../../plain-output';
 
 /** The same search on the joined text, done the obvious way. */
 function naiveCut(text: string, lineFeeds: number): number {
@@ -40,7 +40,19 @@ describe('plainCut', () => {
   });
 });
 
-test('plain text is printable ASCII, tab, CR and LF only', () => {
-  expect(isPlainText('ls -la\tfoo\r\n')).toBe(true);
-  for (const other of ['\x1b[0m', '\x07', '\x08', 'é', '中', '\x9b', '\x7f', '\x00']) expect(isPlainText(`a${other}b`)).toBe(false);
+test('plain output is printable ASCII, tab, CR and LF only, as text or as UTF-8 bytes', () => {
+  const utf8 = new TextEncoder();
+  for (const plain of [true, false]) {
+    const samples = plain ? ['ls -la\tfoo\r\n', ' ~', ''] : ['\x1b[0m', '\x07', '\x08', 'é', '中', '\x9b', '\x7f', '\x00', '\x1f'].map((c) => `a${c}b`);
+    for (const sample of samples) {
+      expect(isPlain(sample), JSON.stringify(sample)).toBe(plain);
+      expect(isPlain(utf8.encode(sample)), JSON.stringify(sample)).toBe(plain);
+    }
+  }
+});
+
+test('plainCut finds the same place in bytes as in text', () => {
+  const utf8 = new TextEncoder();
+  const chunks = ['ab\r\nc', 'd\r', '\nef\r\n', '\r\nx'];
+  for (const lineFeeds of [0, 1, 2, 3, 4]) expect(plainCut(chunks.map((c) => utf8.encode(c)), lineFeeds)).toEqual(plainCut(chunks, lineFeeds));
 });

@@ -1,0 +1,301 @@
+/**
+ * Plain output that scrolls past the scrollback before anyone sees it need not be parsed — by
+ * the host's off-screen mirror (host/mirror.ts) or by a tab's xterm.js (renderer/terminal-view.ts).
+ *
+ * A flood (`cat` of a log, `yes`, a build) is mostly printable ASCII and line breaks. In a
+ * terminal at rest — parser in its ground state, normal buffer, scroll region the whole screen,
+ * view at the bottom — such text changes nothing but the cells it prints and the lines it
+ * scrolls in: no mode, no attribute, no tab stop, no title. Printing it from a carriage return
+ * on, the columns it lands in depend only on the text (a CR sets the column to 0), and once it
+ * has scrolled `2 × rows + scrollback` lines every row the buffer holds is a blank line scrolled
+ * in by it (rows below the cursor can hold older text: `rows` more lines push those out too).
+ * So the text before such a carriage return leaves no trace, and dropping it gives the same
+ * screen. `host/__tests__/mirror.test.ts` checks that claim against full parses of random streams.
+ *
+ * `PlainOutputGate` sits in front of a terminal: plain output is held while it keeps coming and
+ * trimmed, as it comes, to what the buffer would keep; the rest is parsed when the owner's
+ * `FlushTimer` says (the mirror: once output pauses; a shown tab: every frame it draws).
+ */
+
+/** Output as a terminal takes it: text (the mirror) or UTF-8 bytes (a tab). */
+export type Chunk = string | Uint8Array;
+
+/** What the gate needs of a terminal: @xterm/headless and @xterm/xterm both have it. */
+export interface GateTerminal {
+  readonly rows: number;
+  readonly modes: { readonly insertMode: boolean };
+  readonly buffer: { readonly active: { readonly viewportY: number; readonly baseY: number } };
+  write(data: Chunk, callback?: () => void): void;
+}
+
+/** When held output is parsed: `arm` on every chunk held, `cancel` once it has been. */
+export interface FlushTimer {
+  arm(flush: () => void, heldSince: number): void;
+  cancel(): void;
+}
+
+/** Holding starts only with a chunk this large: typed echoes and prompts go straight in. */
+export const HOLD_MIN_CHUNK = 16 * 1024;
+
+/**
+ * Held chunks are acknowledged (flow control, host/flow.ts) only once parsed or dropped, so what
+ * is held plus the next batch (64 K) stays under the 256 K window with room to spare, or a
+ * flood would be paused for it: past this, it is parsed. With the default 1000 lines of
+ * scrollback, that holds lines of up to ~90 chars.
+ */
+export const HOLD_MAX = 160 * 1024;
+
+const LF = 0x0a;
+const CR = 0x0d;
+const TAB = 0x09;
+
+/** Printable ASCII, tab, CR and LF: text that moves the cursor and prints, and nothing else. */
+const NOT_PLAIN = /[^\t\n\r\x20-\x7e]/;
+
+export function isPlain(chunk: Chunk): boolean {
+  if (typeof chunk === 'string') return !NOT_PLAIN.test(chunk);
+  for (let i = 0; i < chunk.length; i++) {
+    const byte = chunk[i];
+    if (byte > 0x7e || (byte < 0x20 && byte !== LF && byte !== CR && byte !== TAB)) return false;
+  }
+  return true;
+}
+
+/** Line feeds after a carriage return that leave no row of what came before in a `rows` × `scrollback` buffer. */
+export function lineFeedsThatReplaceTheBuffer(rows: number, scrollback: number): number {
+  // One line of margin each side of the bound in the header.
+  return 2 * rows + scrollback + 2;
+}
+
+/** A place in a run of output kept as chunks. */
+export interface Cut {
+  chunk: number;
+  at: number;
+}
+
+function lastIndexOf(chunk: Chunk, char: number, from: number): number {
+  return typeof chunk === 'string' ? chunk.lastIndexOf(String.fromCharCode(char), from) : chunk.lastIndexOf(char, from);
+}
+
+/**
+ * Where plain output, kept as `chunks` in order, may be cut: the latest carriage return followed
+ * by at least `lineFeeds` line feeds, or null when there is none past the first char (nothing
+ * can be dropped). Chunks are searched from the end, so they are never joined.
+ */
+export function plainCut(chunks: readonly Chunk[], lineFeeds: number): Cut | null {
+  let count = 0;
+  for (let chunk = chunks.length - 1; chunk >= 0; chunk--) {
+    const text = chunks[chunk];
+    let at = text.length;
+    // `at > 0` also keeps `from` at 0 or more: a typed array reads a negative one from its end.
+    while (count < lineFeeds && at > 0) {
+      at = lastIndexOf(text, LF, at - 1);
+      if (at === -1) break;
+      count++;
+    }
+    if (count < lineFeeds) continue;
+    const cr = lastIndexOf(text, CR, at);
+    if (cr > 0 || (cr === 0 && chunk > 0)) return { chunk, at: cr };
+    if (cr === 0) return null;
+  }
+  return null;
+}
+
+/**
+ * Whether output written now starts at rest (see the header). xterm.js has no public word for
+ * its parser's state or scroll region; `mirror.test.ts` fails if these internals move.
+ */
+export function terminalAtRest(terminal: GateTerminal): boolean {
+  const core = (terminal as unknown as { _core?: InternalCore })._core;
+  const buffer = core?.buffer;
+  const view = terminal.buffer.active;
+  return (
+    core?._inputHandler?._parser?.currentState === PARSER_GROUND &&
+    buffer !== undefined &&
+    buffer === core?.buffers?.normal &&
+    buffer.scrollTop === 0 &&
+    buffer.scrollBottom === terminal.rows - 1 &&
+    !terminal.modes.insertMode &&
+    view.viewportY === view.baseY
+  );
+}
+
+interface InternalCore {
+  _inputHandler?: { _parser?: { currentState?: number } };
+  buffer?: { scrollTop: number; scrollBottom: number };
+  buffers?: { normal?: unknown };
+}
+
+/** xterm.js's ParserState.GROUND: no escape sequence or string begun. */
+const PARSER_GROUND = 0;
+
+/** Plain output not yet given to the parser, as it came (chunks and callbacks in step). */
+interface Held {
+  chunks: Chunk[];
+  callbacks: Array<() => void>;
+  length: number;
+  since: number;
+  /**
+   * Whether the terminal is at rest where the held output starts: known once it has parsed
+   * everything written before (null until then). Output is dropped only when true.
+   */
+  atRest: boolean | null;
+}
+
+export class PlainOutputGate {
+  private held: Held | null = null;
+  private writesInFlight = 0;
+  private droppedLength = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly terminal: GateTerminal,
+    private readonly scrollback: number,
+    private readonly timer: FlushTimer,
+  ) {}
+
+  /** Everything written has been parsed (or dropped). */
+  get settled(): boolean {
+    return this.held === null && this.writesInFlight === 0;
+  }
+
+  /** Chars (or bytes) of plain output dropped unparsed. */
+  get dropped(): number {
+    return this.droppedLength;
+  }
+
+  /**
+   * `parsed` runs once this chunk is in the screen, or once it is known to leave no trace there.
+   * Anything not plain (and '') goes after whatever is held.
+   */
+  write(data: Chunk, parsed: () => void = () => {}): void {
+    if (this.disposed) return parsed();
+    if (data.length > 0 && isPlain(data) && (this.held || (data.length >= HOLD_MIN_CHUNK && this.mayHold()))) {
+      this.hold(data, parsed);
+      return;
+    }
+    this.flush();
+    this.parse(data, [parsed]);
+  }
+
+  /** Runs `action` once everything written so far is parsed: a resize, in stream order. */
+  then(action: () => void): void {
+    this.write('', action);
+  }
+
+  flush(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    this.timer.cancel();
+    this.dropUnseen(held);
+    this.parse(join(held.chunks), held.callbacks);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.timer.cancel();
+    const held = this.held;
+    this.held = null;
+    held?.callbacks.forEach((callback) => callback());
+  }
+
+  private parse(data: Chunk, parsed: Array<() => void>): void {
+    this.writesInFlight++;
+    this.terminal.write(data, () => {
+      this.writesInFlight--;
+      for (const callback of parsed) callback();
+    });
+  }
+
+  /** Not when the terminal, with everything before parsed, is known not to be at rest. */
+  private mayHold(): boolean {
+    return this.writesInFlight > 0 || terminalAtRest(this.terminal);
+  }
+
+  private hold(data: Chunk, parsed: () => void): void {
+    const now = performance.now();
+    const held = (this.held ??= this.startHolding(now));
+    held.chunks.push(data);
+    held.callbacks.push(parsed);
+    held.length += data.length;
+    this.dropUnseen(held);
+    if (held.length > HOLD_MAX) return this.flush();
+    this.timer.arm(() => this.flush(), held.since);
+  }
+
+  /**
+   * A held run starts where everything written before ends. The terminal may still be parsing
+   * that: the state it ends in is learned then (a flood's batches often come faster than
+   * xterm.js's parse, which runs on a timer), and a run that starts away from rest is parsed.
+   */
+  private startHolding(now: number): Held {
+    const held: Held = { chunks: [], callbacks: [], length: 0, since: now, atRest: null };
+    if (this.writesInFlight === 0) {
+      held.atRest = terminalAtRest(this.terminal);
+      return held;
+    }
+    this.writesInFlight++;
+    this.terminal.write('', () => {
+      this.writesInFlight--;
+      if (this.held !== held) return;
+      held.atRest = terminalAtRest(this.terminal);
+      if (!held.atRest) this.flush();
+    });
+    return held;
+  }
+
+  /** Drops the held output that would scroll past the scrollback; its chunks are done. */
+  private dropUnseen(held: Held): void {
+    if (!held.atRest) return;
+    const cut = plainCut(held.chunks, lineFeedsThatReplaceTheBuffer(this.terminal.rows, this.scrollback));
+    if (!cut) return;
+    const gone = held.chunks.splice(0, cut.chunk);
+    const finished = held.callbacks.splice(0, cut.chunk);
+    let length = cut.at;
+    for (const chunk of gone) length += chunk.length;
+    held.chunks[0] = held.chunks[0].slice(cut.at);
+    held.length -= length;
+    this.droppedLength += length;
+    for (const callback of finished) callback();
+  }
+}
+
+function join(chunks: Chunk[]): Chunk {
+  if (chunks.length === 1) return chunks[0];
+  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
+  const bytes = chunks as Uint8Array[];
+  const joined = new Uint8Array(bytes.reduce((sum, chunk) => sum + chunk.length, 0));
+  let at = 0;
+  for (const chunk of bytes) {
+    joined.set(chunk, at);
+    at += chunk.length;
+  }
+  return joined;
+}
+
+/**
+ * Parses held output once none has come for `idleMs`, or once it has been held `maxAgeMs`: for
+ * a screen nobody watches draw (the mirror, a hidden tab), which only needs to be current when
+ * someone looks, and then asks for it.
+ */
+export class IdleFlushTimer implements FlushTimer {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly idleMs: number,
+    private readonly maxAgeMs: number,
+  ) {}
+
+  arm(flush: () => void, heldSince: number): void {
+    this.cancel();
+    if (performance.now() - heldSince >= this.maxAgeMs) return flush();
+    this.timer = setTimeout(flush, this.idleMs);
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
