@@ -170,7 +170,7 @@ export class PlainOutputGate {
    */
   write(data: Chunk, parsed: () => void = () => {}): void {
     if (this.disposed) return parsed();
-    if (data.length > 0 && isPlain(data) && (this.held || (data.length >= HOLD_MIN_CHUNK && this.mayHold()))) {
+    if (data.length > 0 && (this.held !== null || data.length >= HOLD_MIN_CHUNK) && isPlain(data) && (this.held !== null || this.mayHold())) {
       this.hold(data, parsed);
       return;
     }
