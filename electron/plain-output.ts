@@ -15,6 +15,9 @@
  * `PlainOutputGate` sits in front of a terminal: plain output is held while it keeps coming and
  * trimmed, as it comes, to what the buffer would keep; the rest is parsed when the owner's
  * `FlushTimer` says (the mirror: once output pauses; a shown tab: every frame it draws).
+ * Held output counts as taken (flow control acknowledges it): were it counted as waiting, the
+ * lines kept for the screen (~84 K) would hold the window above its low watermark and the pty
+ * paused until the next flush.
  */
 
 /** Output as a terminal takes it: text (the mirror) or UTF-8 bytes (a tab). */
@@ -38,12 +41,11 @@ export interface FlushTimer {
 export const HOLD_MIN_CHUNK = 16 * 1024;
 
 /**
- * Held chunks are acknowledged (flow control, host/flow.ts) only once parsed or dropped, so what
- * is held plus the next batch (64 K) stays under the 256 K window with room to spare, or a
- * flood would be paused for it: past this, it is parsed. With the default 1000 lines of
- * scrollback, that holds lines of up to ~90 chars.
+ * What a terminal holds back at most, after trimming: past it, it is parsed. It bounds memory
+ * (held output is acknowledged, so flow control no longer does) and one flush's parse (~15 ms
+ * for 1 MB), and fits what a 1000-line scrollback keeps of lines up to ~1000 chars.
  */
-export const HOLD_MAX = 160 * 1024;
+export const HOLD_MAX = 1024 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -129,10 +131,9 @@ interface InternalCore {
 /** xterm.js's ParserState.GROUND: no escape sequence or string begun. */
 const PARSER_GROUND = 0;
 
-/** Plain output not yet given to the parser, as it came (chunks and callbacks in step). */
+/** Plain output not yet given to the parser, as it came. */
 interface Held {
   chunks: Chunk[];
-  callbacks: Array<() => void>;
   length: number;
   since: number;
   /**
@@ -159,23 +160,29 @@ export class PlainOutputGate {
     return this.held === null && this.writesInFlight === 0;
   }
 
+  /** Plain output is being held back. */
+  get holding(): boolean {
+    return this.held !== null;
+  }
+
   /** Chars (or bytes) of plain output dropped unparsed. */
   get dropped(): number {
     return this.droppedLength;
   }
 
   /**
-   * `parsed` runs once this chunk is in the screen, or once it is known to leave no trace there.
-   * Anything not plain (and '') goes after whatever is held.
+   * `taken` runs once this chunk is in the screen, or held to be (see the header). Anything not
+   * plain (and '') goes after whatever is held; `settled` says when all of it is in.
    */
-  write(data: Chunk, parsed: () => void = () => {}): void {
-    if (this.disposed) return parsed();
+  write(data: Chunk, taken: () => void = () => {}): void {
+    if (this.disposed) return taken();
     if (data.length > 0 && (this.held !== null || data.length >= HOLD_MIN_CHUNK) && isPlain(data) && (this.held !== null || this.mayHold())) {
-      this.hold(data, parsed);
+      this.hold(data);
+      taken();
       return;
     }
     this.flush();
-    this.parse(data, [parsed]);
+    this.parse(data, taken);
   }
 
   /** Runs `action` once everything written so far is parsed: a resize, in stream order. */
@@ -189,23 +196,21 @@ export class PlainOutputGate {
     this.held = null;
     this.timer.cancel();
     this.dropUnseen(held);
-    this.parse(join(held.chunks), held.callbacks);
+    this.parse(join(held.chunks), () => {});
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.timer.cancel();
-    const held = this.held;
     this.held = null;
-    held?.callbacks.forEach((callback) => callback());
   }
 
-  private parse(data: Chunk, parsed: Array<() => void>): void {
+  private parse(data: Chunk, parsed: () => void): void {
     this.writesInFlight++;
     this.terminal.write(data, () => {
       this.writesInFlight--;
-      for (const callback of parsed) callback();
+      parsed();
     });
   }
 
@@ -214,11 +219,10 @@ export class PlainOutputGate {
     return this.writesInFlight > 0 || terminalAtRest(this.terminal);
   }
 
-  private hold(data: Chunk, parsed: () => void): void {
+  private hold(data: Chunk): void {
     const now = performance.now();
     const held = (this.held ??= this.startHolding(now));
     held.chunks.push(data);
-    held.callbacks.push(parsed);
     held.length += data.length;
     this.dropUnseen(held);
     if (held.length > HOLD_MAX) return this.flush();
@@ -231,7 +235,7 @@ export class PlainOutputGate {
    * xterm.js's parse, which runs on a timer), and a run that starts away from rest is parsed.
    */
   private startHolding(now: number): Held {
-    const held: Held = { chunks: [], callbacks: [], length: 0, since: now, atRest: null };
+    const held: Held = { chunks: [], length: 0, since: now, atRest: null };
     if (this.writesInFlight === 0) {
       held.atRest = terminalAtRest(this.terminal);
       return held;
@@ -246,19 +250,16 @@ export class PlainOutputGate {
     return held;
   }
 
-  /** Drops the held output that would scroll past the scrollback; its chunks are done. */
+  /** Drops the held output that would scroll past the scrollback. */
   private dropUnseen(held: Held): void {
     if (!held.atRest) return;
     const cut = plainCut(held.chunks, lineFeedsThatReplaceTheBuffer(this.terminal.rows, this.scrollback));
     if (!cut) return;
-    const gone = held.chunks.splice(0, cut.chunk);
-    const finished = held.callbacks.splice(0, cut.chunk);
     let length = cut.at;
-    for (const chunk of gone) length += chunk.length;
+    for (const chunk of held.chunks.splice(0, cut.chunk)) length += chunk.length;
     held.chunks[0] = held.chunks[0].slice(cut.at);
     held.length -= length;
     this.droppedLength += length;
-    for (const callback of finished) callback();
   }
 }
 

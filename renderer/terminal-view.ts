@@ -102,6 +102,9 @@ export class TerminalView {
     const subs = [
       this.term.onData((data) => hooks.input(data)),
       this.term.onBinary((data) => hooks.input(data)),
+      // From what was parsed, not from each write's callback: held output (plain-output.ts) is
+      // taken before it is parsed.
+      this.term.onWriteParsed(() => this.noticeText()),
     ];
     this.disposers.push(() => subs.forEach((s) => s.dispose()));
   }
@@ -144,7 +147,6 @@ export class TerminalView {
     this.gate.write(data, () => {
       const due = this.acks.parsed(data.length);
       if (due > 0) this.hooks.ack(due);
-      if (!this.hasText) this.noticeText();
     });
   }
 

@@ -13,7 +13,7 @@ import { LocalClient, NoAppError } from './client';
 import { describeRow, logLines, sessionTable, shortId, statsSummary } from './format';
 import { resolveSession } from './ids';
 import { SessionInput } from './input';
-import { writePrivateFile } from './private-file';
+import { writePrivateFile } from '../host/private-file';
 import { clampSize } from './size';
 
 const EXIT_OK = 0;

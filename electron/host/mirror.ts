@@ -166,25 +166,31 @@ export class ScreenMirror {
   }
 
   /**
-   * Parsing is asynchronous; `parsed` runs once this chunk is in the screen, or once it is
-   * known to leave no trace there (plain output scrolled away unseen).
+   * Parsing is asynchronous; `taken` runs once this chunk is in the screen, or held to be
+   * (plain-output.ts: flow control may count it as consumed). `isSettled` says when every chunk
+   * is in.
    */
-  write(data: string, parsed: () => void): void {
-    if (this.disposed) return parsed();
+  write(data: string, taken: () => void): void {
+    if (this.disposed) return taken();
     if (this.dormant) {
       this.dormant.pending += data;
       this.scanTitle(data);
-      parsed();
+      taken();
       if (this.dormant.pending.length > HIBERNATION_MAX_PENDING_CHARS) this.wake();
       return;
     }
     this.keepForSaving(data);
-    this.liveTerminal().gate.write(data, parsed);
+    this.liveTerminal().gate.write(data, taken);
   }
 
   /** Chars of plain output dropped unparsed because they scrolled past the scrollback (plain-output.ts). */
   get droppedChars(): number {
     return this.droppedBefore + (this.live?.gate.dropped ?? 0);
+  }
+
+  /** Output taken but not in the live screen yet (held back, or still being parsed). */
+  get hasUnparsedOutput(): boolean {
+    return this.live !== null && !this.live.gate.settled;
   }
 
   /** Whether every chunk written so far has been parsed into a live terminal. */

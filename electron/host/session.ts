@@ -347,7 +347,8 @@ export class PtySession {
     if (this.previewStale && now - this.previewAt >= PREVIEW_MAX_AGE_MS) {
       this.preview = this.mirror.preview();
       this.previewAt = now;
-      this.previewStale = false;
+      // Output the mirror has taken but not parsed yet (plain-output.ts) is read next time.
+      this.previewStale = this.mirror.hasUnparsedOutput;
     }
     return this.preview;
   }

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { requestSchemas, type Layout, type StateNotice } from '../contract';
 import { PRIVATE_FILE_MODE } from './ledger';
+import { writePrivateFile } from './private-file';
 import { readProcText, statFields } from './proc';
 import type { SavedScreen } from './mirror';
 import { PRIVATE_DIR_MODE } from './startup';
@@ -135,7 +136,8 @@ export class StateStore {
     const file = path.join(this.dir, OWNER_FILE);
     const owner = readOwner(file);
     if (owner && owner.pid !== self.pid && isRunning(owner)) return owner.pid;
-    writeFileAtomicSync(file, JSON.stringify(self));
+    // Synchronously: the claim is made before anything else runs.
+    writePrivateFile(file, JSON.stringify(self));
     return null;
   }
 
@@ -364,19 +366,6 @@ function readCapped(file: string, max: number): Buffer | null {
 }
 
 const isTempName = (name: string): boolean => name.startsWith('.') && name.endsWith('.tmp');
-
-/** As `writeAtomic`, synchronously (the claim is made before anything else runs). */
-function writeFileAtomicSync(file: string, text: string): void {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(temp, 'w', PRIVATE_FILE_MODE);
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(temp, file);
-}
 
 /**
  * A process as it can be told apart from a later one given the same pid: on Linux its start time

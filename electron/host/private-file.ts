@@ -1,14 +1,13 @@
 /**
- * `export -o`: the file is written whole and for this user alone, whatever was at that path.
- * Writing in place would keep an existing file's mode (a 0644 file stays readable by everyone)
- * and follow a symlink planted there; a fresh temp file renamed over the path does neither.
+ * A file written whole and for this user alone, whatever was at that path (`linger export -o`,
+ * the state folder's owner claim). Writing in place would keep an existing file's mode (a 0644
+ * file stays readable by everyone) and follow a symlink planted there; a fresh temp file renamed
+ * over the path does neither.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** Scrollback holds secrets (tokens, passwords typed at prompts): only the owner may read it. */
-const PRIVATE_FILE_MODE = 0o600;
+import { PRIVATE_FILE_MODE } from './ledger';
 
 /**
  * Writes `content` to a new private file next to `target` (same folder, so the rename cannot
