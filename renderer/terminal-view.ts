@@ -172,8 +172,10 @@ export class TerminalView {
     const rows = clampDimension(dims.rows);
     if (cols === this.term.cols && rows === this.term.rows) return;
     // After the output already written, which was drawn at the old size (and which the gate
-    // may have trimmed for it), as the host's mirror resizes in stream order.
-    this.gate.then(() => this.term.resize(cols, rows));
+    // may have trimmed for it), as the host's mirror resizes in stream order; at once when all
+    // of it is in (a reattach fits in its snapshot's callback, before the first frame).
+    if (this.gate.settled) this.term.resize(cols, rows);
+    else this.gate.then(() => this.term.resize(cols, rows));
     this.hooks.resized(cols, rows);
   }
 
