@@ -68,6 +68,12 @@ export class TerminalView {
   private readonly acks = new AckCounter(ACK_EVERY_BYTES);
   /** Every write to the terminal goes through it, so plain output scrolled away unseen is not parsed. */
   private readonly gate: PlainOutputGate;
+  /**
+   * The size last asked for: a resize waits behind output still being parsed (see `resize`),
+   * so the terminal's own size can lag it. A newer resize cancels a waiting one.
+   */
+  private target: Size;
+  private resizes = 0;
   private disposed = false;
 
   constructor(
@@ -78,6 +84,7 @@ export class TerminalView {
   ) {
     this.element = document.createElement('div');
     this.element.className = 'xterm-host';
+    this.target = { cols: size.cols, rows: size.rows };
     this.term = new Terminal({
       cols: size.cols,
       rows: size.rows,
@@ -121,7 +128,7 @@ export class TerminalView {
    * host if the pane's size differs). Not acknowledged: the host does not count snapshots.
    */
   applySnapshot(data: string, size: Size): void {
-    this.term.resize(clampDimension(size.cols), clampDimension(size.rows));
+    this.resize(clampDimension(size.cols), clampDimension(size.rows));
     this.gate.write(FULL_RESET + data, () => {
       this.awaitingScreen = false;
       this.openIfReady();
@@ -170,17 +177,28 @@ export class TerminalView {
     if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
     const cols = clampDimension(dims.cols);
     const rows = clampDimension(dims.rows);
-    if (cols === this.term.cols && rows === this.term.rows) return;
-    // After the output already written, which was drawn at the old size (and which the gate
-    // may have trimmed for it), as the host's mirror resizes in stream order; at once when all
-    // of it is in (a reattach fits in its snapshot's callback, before the first frame).
-    if (this.gate.settled) this.term.resize(cols, rows);
-    else this.gate.then(() => this.term.resize(cols, rows));
+    if (cols === this.target.cols && rows === this.target.rows) return;
+    this.resize(cols, rows);
     this.hooks.resized(cols, rows);
   }
 
   get size(): Size {
-    return { cols: this.term.cols, rows: this.term.rows };
+    return { ...this.target };
+  }
+
+  /**
+   * After the output already written, which was drawn at the old size (and which the gate may
+   * have trimmed for it), as the host's mirror resizes in stream order; at once when all of it
+   * is in (a reattach fits in its snapshot's callback, before the first frame). Only the newest
+   * of several waiting resizes is applied.
+   */
+  private resize(cols: number, rows: number): void {
+    this.target = { cols, rows };
+    const resize = ++this.resizes;
+    if (this.gate.settled) return this.term.resize(cols, rows);
+    this.gate.then(() => {
+      if (resize === this.resizes) this.term.resize(cols, rows);
+    });
   }
 
   /** The viewport's text: active buffer, lines right-trimmed, joined with newlines. */

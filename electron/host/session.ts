@@ -145,8 +145,12 @@ export class PtySession {
   private previewAt = -Infinity;
   private previewStale = true;
   private readonly views = new Map<string, ViewSink>();
-  /** When each view last acknowledged output (or attached). */
-  private readonly lastAckAt = new Map<string, number>();
+  /**
+   * When each view last showed progress: attached, acknowledged output, or — caught up — was
+   * sent more. A stall is timed from there, so a view quiet for minutes that falls behind at
+   * the start of a flood is not set aside the moment it does.
+   */
+  private readonly lastProgress = new Map<string, number>();
   /**
    * Views set aside for stalling (flow.ts VIEW_STALL_MS): the bytes each still owes from before,
    * or 'resyncing' once it has caught up and its snapshot is being taken.
@@ -376,7 +380,7 @@ export class PtySession {
     if (this.disposed) throw unknownSession(this.id);
     if (!stillWanted()) return false;
     this.views.set(viewId, sink);
-    this.lastAckAt.set(viewId, this.hooks.now());
+    this.lastProgress.set(viewId, this.hooks.now());
     this.setAside.delete(viewId);
     this.flow.addConsumer(viewKey(viewId));
     this.sendSnapshot(sink, screen ?? this.mirror.serialize());
@@ -386,7 +390,7 @@ export class PtySession {
 
   detach(viewId: string): boolean {
     if (!this.views.delete(viewId)) return false;
-    this.lastAckAt.delete(viewId);
+    this.lastProgress.delete(viewId);
     this.setAside.delete(viewId);
     this.flow.removeConsumer(viewKey(viewId));
     this.previewStale = true;
@@ -401,7 +405,7 @@ export class PtySession {
 
   ack(viewId: string, bytes: number): void {
     if (!this.views.has(viewId)) return;
-    this.lastAckAt.set(viewId, this.hooks.now());
+    this.lastProgress.set(viewId, this.hooks.now());
     const owed = this.setAside.get(viewId);
     if (owed === undefined) return this.flow.ack(viewKey(viewId), bytes);
     if (owed === 'resyncing') return;
@@ -415,7 +419,7 @@ export class PtySession {
     for (const viewId of this.views.keys()) {
       if (this.setAside.has(viewId)) continue;
       const pending = this.flow.pending(viewKey(viewId));
-      if (!isStalled(pending, this.lastAckAt.get(viewId) ?? now, now)) continue;
+      if (!isStalled(pending, this.lastProgress.get(viewId) ?? now, now)) continue;
       this.setAside.set(viewId, pending);
       this.flow.removeConsumer(viewKey(viewId));
     }
@@ -644,7 +648,8 @@ export class PtySession {
     if (this.exiting) return;
     this.exiting = true;
     this.batcher.flush();
-    await this.mirror.settled();
+    do await this.mirror.settled();
+    while (!this.mirror.isSettled);
     if (this.disposed) return;
     // A view set aside missed the end of the output: it gets the last screen, then the exit.
     if (this.setAside.size > 0 && !this.removedSaid) {
@@ -670,6 +675,9 @@ export class PtySession {
     const byteLength = bytes?.length ?? Buffer.byteLength(data);
     this.lastOutput = this.hooks.now();
     this.delivered += 1;
+    for (const viewId of this.views.keys()) {
+      if (!this.setAside.has(viewId) && this.flow.pending(viewKey(viewId)) === 0) this.lastProgress.set(viewId, this.lastOutput);
+    }
     this.flow.sent(byteLength);
     this.mirror.write(data, () => {
       this.flow.ack(MIRROR_CONSUMER, byteLength);

@@ -186,6 +186,23 @@ describe('a view that stops taking output', () => {
     });
   });
 
+  test('a view quiet for a minute that falls a window behind at the start of a flood is not set aside at once', async () => {
+    let clock = 1_000_000;
+    h = createHarness({}, () => clock);
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    await h.bridge.attach(h.client.id, id);
+    h.bridge.write(id, 'echo ready-$((1+1))\r');
+    await waitFor('the prompt', () => dataFor(h.events, id).includes('ready-2'));
+    h.bridge.ack(h.client.id, id, dataFor(h.events, id).length);
+    clock += 60_000;
+    h.bridge.write(id, 'seq 1 300000; echo FLOOD-$((1+1))\r');
+    await waitFor('the view to fall a window behind', () => dataFor(h.events, id).length > FLOW_HIGH_WATERMARK_BYTES);
+    clock += 1;
+    await h.bridge.tick(clock);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await h.bridge.read(id, 200)).not.toContain('FLOOD-2');
+  });
+
   test('set aside when its session exits, it gets the last screen before the exit', async () => {
     let clock = 1_000_000;
     h = createHarness({}, () => clock);
