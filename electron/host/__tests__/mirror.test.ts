@@ -122,6 +122,8 @@ describe('plain output that scrolls away unseen (plain-output.ts)', () => {
     return {
       titles,
       write: (data: string) => terminal.write(data),
+      /** In stream order, as the mirror resizes. */
+      resize: (cols: number, rows: number) => terminal.write('', () => terminal.resize(cols, rows)),
       async screen() {
         await new Promise<void>((r) => terminal.write('', r));
         return serializer.serialize({ scrollback });
@@ -192,6 +194,44 @@ describe('plain output that scrolls away unseen (plain-output.ts)', () => {
       }
     }
     // The comparison means something only if text was dropped.
+    expect(dropped).toBeGreaterThan(10 * CHUNK);
+  });
+
+  test('the same with resizes in the stream, as the host applies them', async () => {
+    // xterm.js itself can throw on a resize to fewer rows with a scroll region or origin mode
+    // set, gated or not (seen in this fuzz): those sequences are left out here.
+    const XTERM_RESIZE_BUG = ['\x1b[2;4r', '\x1b[?6h', '\x1b[2L', '\x1b[5S'];
+    const changes = STATE_CHANGES.filter((change) => !XTERM_RESIZE_BUG.includes(change));
+    let dropped = 0;
+    for (let seed = 100; seed <= 124; seed++) {
+      const rng = random(seed);
+      const [cols, rows, scrollback] = rng.pick([[20, 5, 20], [33, 7, 0], [80, 24, 50], [12, 3, 5]]);
+      const m = new ScreenMirror(cols, rows, scrollback, () => {});
+      mirrors.push(m);
+      const ref = reference(cols, rows, scrollback);
+      try {
+        for (let step = 0; step < 14; step++) {
+          if (rng.next() < 0.3) {
+            const [newCols, newRows] = [10 + rng.int(60), 8 + rng.int(20)];
+            m.resize(newCols, newRows);
+            ref.resize(newCols, newRows);
+          } else {
+            let chunk = '';
+            if (rng.next() < 0.6) chunk = plainLines(rng, cols, CHUNK + rng.int(3 * CHUNK));
+            else for (let i = rng.int(6); i >= 0; i--) chunk += rng.next() < 0.5 ? rng.pick(changes) : plainLines(rng, cols, rng.int(400));
+            m.write(chunk, () => {});
+            ref.write(chunk);
+          }
+          const pause = rng.pick([0, 0, 1, 1, 20]);
+          if (pause) await sleep(pause);
+        }
+        await m.settled();
+        expect(m.serialize(), `seed ${seed}`).toBe(await ref.screen());
+        dropped += m.droppedChars;
+      } finally {
+        ref.dispose();
+      }
+    }
     expect(dropped).toBeGreaterThan(10 * CHUNK);
   });
 
