@@ -132,7 +132,11 @@ function start(): void {
     const disposeSignals = quitOnSignals(process, guard);
     // Last resort if the process exits without the orderly path (a crash on the way out).
     process.on('exit', () => host.bridge.killAllNow());
+    // As browser mode does: one bad timer (xterm.js can throw in one) must not take every session down.
+    const stillRunning = (err: Error) => console.error('Linger: unexpected error (still running):', err);
+    process.on('uncaughtException', stillRunning);
     app.on('will-quit', () => {
+      process.off('uncaughtException', stillRunning);
       disposeSignals();
       disposeIpc();
       disposeSave();

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, test, vi } from 'vitest';
 import { MAIN_BUILD, copyShellScripts } from '../../scripts/build-node.mjs';
 import { LocalClient } from '../cli/client';
 import { IPC_CHANNELS, type AttachResult, type Reply, type SessionRow, type Stats } from '../contract';
@@ -20,7 +20,7 @@ import { FakeWebContents, createElectronDouble, type ElectronDouble, type FakeBr
 
 const require = createRequire(import.meta.url);
 /** What main.ts adds to `process`; each test takes back whatever its app left there. */
-const PROCESS_EVENTS = ['exit', 'SIGINT', 'SIGTERM'] as const;
+const PROCESS_EVENTS = ['exit', 'SIGINT', 'SIGTERM', 'uncaughtException'] as const;
 type ProcessEvent = (typeof PROCESS_EVENTS)[number];
 type Listener = (...args: any[]) => void;
 const listenersOf = (event: ProcessEvent) => process.listeners(event as 'exit') as Listener[];
@@ -270,6 +270,13 @@ test('quitting (Ctrl+Shift+Q) stops every session before the app really quits, a
   let aliveWhenQuitting: boolean | null = null;
   app.electron.app.on('will-quit', () => (aliveWhenQuitting = pidAlive(row.pid!)));
   expect(app.processListeners('SIGTERM')).toHaveLength(1);
+  // An error nobody caught (a throw in some timer) is logged; every session runs on.
+  expect(app.processListeners('uncaughtException')).toHaveLength(1);
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+  for (const listener of app.processListeners('uncaughtException')) listener(new Error('a timer threw'));
+  expect(logged).toHaveBeenCalledWith('Linger: unexpected error (still running):', expect.objectContaining({ message: 'a timer threw' }));
+  logged.mockRestore();
+  expect(pidAlive(row.pid!)).toBe(true);
 
   window.webContents.emit('before-input-event', { preventDefault() {} }, { ...KEY, key: 'Q' });
   expect(app.electron.app.exitCode).toBeNull(); // held while the host shuts down
@@ -282,6 +289,7 @@ test('quitting (Ctrl+Shift+Q) stops every session before the app really quits, a
   expect(app.ledger().find((e) => e.type === 'app_stopping')).toMatchObject({ data: { reason: 'quit', sessions: 1 } });
   expect(app.processListeners('SIGTERM')).toEqual([]);
   expect(app.processListeners('SIGINT')).toEqual([]);
+  expect(app.processListeners('uncaughtException')).toEqual([]);
   expect(app.electron.ipcMain.channels()).toEqual([]);
 });
 
