@@ -165,9 +165,16 @@ describe('plain output that scrolls away unseen (plain-output.ts)', () => {
     return text;
   }
 
-  test('a mirror that drops unseen plain text draws the same screen as a full parse, for random streams', async () => {
+  type Rng = ReturnType<typeof random>;
+  type Reference = ReturnType<typeof reference>;
+
+  /**
+   * Feeds `seeds` random streams, `step` choosing each write (or resize) for the mirror and a
+   * full parse alike, and compares their screens and titles; returns the chars the mirror dropped.
+   */
+  async function compareWithFullParse(seeds: number[], step: (rng: Rng, m: ScreenMirror, ref: Reference, cols: number) => void): Promise<number> {
     let dropped = 0;
-    for (let seed = 1; seed <= 24; seed++) {
+    for (const seed of seeds) {
       const rng = random(seed);
       const [cols, rows, scrollback] = rng.pick([[20, 5, 20], [33, 7, 0], [80, 24, 50], [12, 3, 5]]);
       const titles: string[] = [];
@@ -175,12 +182,8 @@ describe('plain output that scrolls away unseen (plain-output.ts)', () => {
       mirrors.push(m);
       const ref = reference(cols, rows, scrollback);
       try {
-        for (let step = 0; step < 14; step++) {
-          let chunk = '';
-          if (rng.next() < 0.5) chunk = plainLines(rng, cols, CHUNK + rng.int(3 * CHUNK), rng.next() < 0.2 ? 'lf' : 'mixed');
-          else for (let i = rng.int(6); i >= 0; i--) chunk += rng.next() < 0.5 ? rng.pick(STATE_CHANGES) : plainLines(rng, cols, rng.int(400));
-          m.write(chunk, () => {});
-          ref.write(chunk);
+        for (let i = 0; i < 14; i++) {
+          step(rng, m, ref, cols);
           // Sometimes the terminal catches up (holding starts only at rest), sometimes it idles (held text is parsed).
           const pause = rng.pick([0, 0, 1, 1, 20]);
           if (pause) await sleep(pause);
@@ -193,6 +196,23 @@ describe('plain output that scrolls away unseen (plain-output.ts)', () => {
         ref.dispose();
       }
     }
+    return dropped;
+  }
+
+  const seeds = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+  function writeBoth(m: ScreenMirror, ref: Reference, chunk: string): void {
+    m.write(chunk, () => {});
+    ref.write(chunk);
+  }
+
+  test('a mirror that drops unseen plain text draws the same screen as a full parse, for random streams', async () => {
+    const dropped = await compareWithFullParse(seeds(1, 24), (rng, m, ref, cols) => {
+      let chunk = '';
+      if (rng.next() < 0.5) chunk = plainLines(rng, cols, CHUNK + rng.int(3 * CHUNK), rng.next() < 0.2 ? 'lf' : 'mixed');
+      else for (let i = rng.int(6); i >= 0; i--) chunk += rng.next() < 0.5 ? rng.pick(STATE_CHANGES) : plainLines(rng, cols, rng.int(400));
+      writeBoth(m, ref, chunk);
+    });
     // The comparison means something only if text was dropped.
     expect(dropped).toBeGreaterThan(10 * CHUNK);
   });
@@ -202,36 +222,18 @@ describe('plain output that scrolls away unseen (plain-output.ts)', () => {
     // set, gated or not (seen in this fuzz): those sequences are left out here.
     const XTERM_RESIZE_BUG = ['\x1b[2;4r', '\x1b[?6h', '\x1b[2L', '\x1b[5S'];
     const changes = STATE_CHANGES.filter((change) => !XTERM_RESIZE_BUG.includes(change));
-    let dropped = 0;
-    for (let seed = 100; seed <= 124; seed++) {
-      const rng = random(seed);
-      const [cols, rows, scrollback] = rng.pick([[20, 5, 20], [33, 7, 0], [80, 24, 50], [12, 3, 5]]);
-      const m = new ScreenMirror(cols, rows, scrollback, () => {});
-      mirrors.push(m);
-      const ref = reference(cols, rows, scrollback);
-      try {
-        for (let step = 0; step < 14; step++) {
-          if (rng.next() < 0.3) {
-            const [newCols, newRows] = [10 + rng.int(60), 8 + rng.int(20)];
-            m.resize(newCols, newRows);
-            ref.resize(newCols, newRows);
-          } else {
-            let chunk = '';
-            if (rng.next() < 0.6) chunk = plainLines(rng, cols, CHUNK + rng.int(3 * CHUNK));
-            else for (let i = rng.int(6); i >= 0; i--) chunk += rng.next() < 0.5 ? rng.pick(changes) : plainLines(rng, cols, rng.int(400));
-            m.write(chunk, () => {});
-            ref.write(chunk);
-          }
-          const pause = rng.pick([0, 0, 1, 1, 20]);
-          if (pause) await sleep(pause);
-        }
-        await m.settled();
-        expect(m.serialize(), `seed ${seed}`).toBe(await ref.screen());
-        dropped += m.droppedChars;
-      } finally {
-        ref.dispose();
+    const dropped = await compareWithFullParse(seeds(100, 25), (rng, m, ref, cols) => {
+      if (rng.next() < 0.3) {
+        const [newCols, newRows] = [10 + rng.int(60), 8 + rng.int(20)];
+        m.resize(newCols, newRows);
+        ref.resize(newCols, newRows);
+        return;
       }
-    }
+      let chunk = '';
+      if (rng.next() < 0.6) chunk = plainLines(rng, cols, CHUNK + rng.int(3 * CHUNK));
+      else for (let i = rng.int(6); i >= 0; i--) chunk += rng.next() < 0.5 ? rng.pick(changes) : plainLines(rng, cols, rng.int(400));
+      writeBoth(m, ref, chunk);
+    });
     expect(dropped).toBeGreaterThan(10 * CHUNK);
   });
 
