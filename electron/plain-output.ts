@@ -160,11 +160,6 @@ export class PlainOutputGate {
     return this.held === null && this.writesInFlight === 0;
   }
 
-  /** Plain output is being held back. */
-  get holding(): boolean {
-    return this.held !== null;
-  }
-
   /** Chars (or bytes) of plain output dropped unparsed. */
   get dropped(): number {
     return this.droppedLength;
@@ -176,7 +171,7 @@ export class PlainOutputGate {
    */
   write(data: Chunk, taken: () => void = () => {}): void {
     if (this.disposed) return taken();
-    if (data.length > 0 && (this.held !== null || data.length >= HOLD_MIN_CHUNK) && isPlain(data) && (this.held !== null || this.mayHold())) {
+    if (this.holds(data)) {
       this.hold(data);
       taken();
       return;
@@ -214,9 +209,13 @@ export class PlainOutputGate {
     });
   }
 
-  /** Not when the terminal, with everything before parsed, is known not to be at rest. */
-  private mayHold(): boolean {
-    return this.writesInFlight > 0 || terminalAtRest(this.terminal);
+  /**
+   * Plain output joins a run already held; a new run starts with a large chunk (the size is
+   * checked before the scan), unless the terminal, everything before parsed, is not at rest.
+   */
+  private holds(data: Chunk): boolean {
+    if (this.held !== null) return data.length > 0 && isPlain(data);
+    return data.length >= HOLD_MIN_CHUNK && isPlain(data) && (this.writesInFlight > 0 || terminalAtRest(this.terminal));
   }
 
   private hold(data: Chunk): void {
@@ -277,16 +276,23 @@ function join(chunks: Chunk[]): Chunk {
 }
 
 /**
- * Parses held output once none has come for `idleMs`, or once it has been held `maxAgeMs`: for
- * a screen nobody watches draw (the mirror, a hidden tab), which only needs to be current when
- * someone looks, and then asks for it.
+ * A screen nobody watches draw (the mirror, a hidden tab) parses what is held once none has come
+ * for this long: a flood's batches come every few ms, but on a loaded machine gaps of tens of ms
+ * are common, and whoever looks at such a screen asks for it to be current first (a read, an
+ * attach, showing the tab) — all but the preview, read once a second…
  */
+export const UNSEEN_IDLE_MS = 100;
+
+/** …or once it has been held this long, so the preview lags no more. */
+export const UNSEEN_MAX_AGE_MS = 1000;
+
+/** Parses held output once none has come for `idleMs`, or once it has been held `maxAgeMs`. */
 export class IdleFlushTimer implements FlushTimer {
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly idleMs: number,
-    private readonly maxAgeMs: number,
+    private readonly idleMs = UNSEEN_IDLE_MS,
+    private readonly maxAgeMs = UNSEEN_MAX_AGE_MS,
   ) {}
 
   arm(flush: () => void, heldSince: number): void {

@@ -28,14 +28,6 @@ const ACK_EVERY_BYTES = 128 * 1024;
 /** Matches the host's default (LINGER_SCROLLBACK): a reattached screen keeps what the mirror kept. */
 const SCROLLBACK_LINES = 1000;
 
-/**
- * A hidden tab parses plain output held back from it (plain-output.ts) once none has come for
- * this long, or once it has been held this long: nobody sees it draw, and showing it (fit)
- * parses what is held at once. The host's mirror uses the same two figures.
- */
-const HIDDEN_HOLD_IDLE_MS = 100;
-const HIDDEN_HOLD_MAX_AGE_MS = 1000;
-
 export interface TerminalViewHooks {
   input(data: string): void;
   /** The pane's size changed the terminal's: the host's pty should follow. */
@@ -290,11 +282,12 @@ export class TerminalView {
 /**
  * A shown tab parses held output in every frame it draws, so what it shows is what a full parse
  * would show at that frame (lines that come and go between two frames are never drawn anyway);
- * a hidden one once output pauses.
+ * a hidden one as the mirror does (`IdleFlushTimer`), and showing it (fit) parses what is
+ * held at once.
  */
 class ViewFlushTimer implements FlushTimer {
   private frame = 0;
-  private readonly idle = new IdleFlushTimer(HIDDEN_HOLD_IDLE_MS, HIDDEN_HOLD_MAX_AGE_MS);
+  private readonly idle = new IdleFlushTimer();
 
   constructor(private readonly shown: () => boolean) {}
 

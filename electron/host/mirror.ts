@@ -25,17 +25,6 @@ const { SerializeAddon } = serialize;
  */
 export const HIBERNATION_MAX_PENDING_CHARS = 256 * 1024;
 
-/**
- * Plain output held back from the parser (plain-output.ts) is parsed once none has come for
- * this long: a flood's batches come every few ms, but on a loaded machine gaps of tens of ms
- * are common, and only the preview (read once a second) looks at the screen without asking
- * for it to be current first…
- */
-const HOLD_IDLE_MS = 100;
-
-/** …or once it has been held this long, so the preview lags no more. */
-const HOLD_MAX_AGE_MS = 1000;
-
 /** What @xterm/addon-serialize writes between the normal buffer and the alternate screen. */
 const ALT_SCREEN_SWITCH = '\x1b[?1049h\x1b[H';
 
@@ -403,7 +392,7 @@ export class ScreenMirror {
     const serializer = new SerializeAddon();
     terminal.loadAddon(serializer);
     terminal.onTitleChange(this.onTitle);
-    const gate = new PlainOutputGate(terminal, this.scrollback, new IdleFlushTimer(HOLD_IDLE_MS, HOLD_MAX_AGE_MS));
+    const gate = new PlainOutputGate(terminal, this.scrollback, new IdleFlushTimer());
     return { terminal, serializer, gate };
   }
 
