@@ -11,10 +11,11 @@ import { LingerError, type CommandSummary, type HostEvent, type RemovedReason, t
 import type { Notice } from './attention';
 import { DataBatcher } from './batcher';
 import { ExitMarkerScanner, WRAPPER_SHELL, decodeExitStatus, wrapperArgs } from './exit-marker';
-import { FlowControl, isStalled } from './flow';
+import { FlowControl } from './flow';
 import type { SessionFacts } from './lifecycle';
 import { ScreenMirror, type SavedScreen } from './mirror';
 import { reportFailure } from './log';
+import { ViewStalls } from './view-stalls';
 import { OscScanner } from './osc-scanner';
 import { ProcessFacts } from './process-facts';
 import { killSessionNow, signalProcess, terminateSession } from './process-tree';
@@ -145,17 +146,10 @@ export class PtySession {
   private previewAt = -Infinity;
   private previewStale = true;
   private readonly views = new Map<string, ViewSink>();
-  /**
-   * When each view last showed progress: attached, acknowledged output, or — caught up — was
-   * sent more. A stall is timed from there, so a view quiet for minutes that falls behind at
-   * the start of a flood is not set aside the moment it does.
-   */
-  private readonly lastProgress = new Map<string, number>();
-  /**
-   * Views set aside for stalling (flow.ts VIEW_STALL_MS): the bytes each still owes from before,
-   * or 'resyncing' once it has caught up and its snapshot is being taken.
-   */
-  private readonly setAside = new Map<string, number | 'resyncing'>();
+  /** Views set aside for stalling (view-stalls.ts): no output until they catch up. */
+  private readonly stalls = new ViewStalls();
+  /** What a view has been sent and not acknowledged, for the stall bookkeeping. */
+  private readonly pendingFor = (viewId: string): number => this.flow.pending(viewKey(viewId));
   private recorder: OutputRecorder | null = null;
   private readonly disposers: Array<{ dispose(): void }> = [];
   private exiting = false;
@@ -380,8 +374,7 @@ export class PtySession {
     if (this.disposed) throw unknownSession(this.id);
     if (!stillWanted()) return false;
     this.views.set(viewId, sink);
-    this.lastProgress.set(viewId, this.hooks.now());
-    this.setAside.delete(viewId);
+    this.stalls.attached(viewId, this.hooks.now());
     this.flow.addConsumer(viewKey(viewId));
     this.sendSnapshot(sink, screen ?? this.mirror.serialize());
     this.hooks.changed(this);
@@ -390,8 +383,7 @@ export class PtySession {
 
   detach(viewId: string): boolean {
     if (!this.views.delete(viewId)) return false;
-    this.lastProgress.delete(viewId);
-    this.setAside.delete(viewId);
+    this.stalls.detached(viewId);
     this.flow.removeConsumer(viewKey(viewId));
     this.previewStale = true;
     this.touch();
@@ -404,26 +396,16 @@ export class PtySession {
   }
 
   ack(viewId: string, bytes: number): void {
-    if (!this.views.has(viewId)) return;
-    this.lastProgress.set(viewId, this.hooks.now());
-    const owed = this.setAside.get(viewId);
-    if (owed === undefined) return this.flow.ack(viewKey(viewId), bytes);
-    if (owed === 'resyncing') return;
-    if (owed > bytes) return void this.setAside.set(viewId, owed - bytes);
-    this.setAside.set(viewId, 'resyncing');
-    this.resync(viewId).catch(() => undefined);
+    const outcome = this.stalls.ack(viewId, bytes, this.hooks.now());
+    if (outcome === 'flow') this.flow.ack(viewKey(viewId), bytes);
+    else if (outcome === 'resync') this.resync(viewId).catch(() => undefined);
   }
 
   /** Sets aside views stalled a full window behind (flow.ts VIEW_STALL_MS), so the pty runs on for the rest. */
   setAsideStalledViews(now: number): void {
-    for (const viewId of this.views.keys()) {
-      if (this.setAside.has(viewId)) continue;
-      const pending = this.flow.pending(viewKey(viewId));
-      if (!isStalled(pending, this.lastProgress.get(viewId) ?? now, now)) continue;
-      this.setAside.set(viewId, pending);
-      this.flow.removeConsumer(viewKey(viewId));
-    }
+    for (const viewId of this.stalls.setAsideStalled(now, this.pendingFor)) this.flow.removeConsumer(viewKey(viewId));
   }
+
 
   /**
    * A set-aside view that has taken everything it was sent gets the screen as it is now, then
@@ -433,8 +415,7 @@ export class PtySession {
     do await this.mirror.settled();
     while (!this.mirror.isSettled);
     const sink = this.views.get(viewId);
-    if (this.disposed || !sink || this.setAside.get(viewId) !== 'resyncing') return;
-    this.setAside.delete(viewId);
+    if (this.disposed || !sink || !this.stalls.resumed(viewId)) return;
     this.flow.addConsumer(viewKey(viewId));
     this.sendSnapshot(sink, this.mirror.serialize());
   }
@@ -652,14 +633,13 @@ export class PtySession {
     while (!this.mirror.isSettled);
     if (this.disposed) return;
     // A view set aside missed the end of the output: it gets the last screen, then the exit.
-    if (this.setAside.size > 0 && !this.removedSaid) {
+    const aside = this.stalls.takeAll();
+    if (aside.length > 0 && !this.removedSaid) {
       const screen = this.mirror.serialize();
-      for (const viewId of this.setAside.keys()) {
+      for (const viewId of aside) {
         const sink = this.views.get(viewId);
         if (sink) this.sendSnapshot(sink, screen);
-        this.flow.addConsumer(viewKey(viewId));
       }
-      this.setAside.clear();
     }
     this.processState = 'exited';
     this.exitCode = exitCode;
@@ -675,9 +655,7 @@ export class PtySession {
     const byteLength = bytes?.length ?? Buffer.byteLength(data);
     this.lastOutput = this.hooks.now();
     this.delivered += 1;
-    for (const viewId of this.views.keys()) {
-      if (!this.setAside.has(viewId) && this.flow.pending(viewKey(viewId)) === 0) this.lastProgress.set(viewId, this.lastOutput);
-    }
+    this.stalls.sending(this.lastOutput, this.pendingFor);
     this.flow.sent(byteLength);
     this.mirror.write(data, () => {
       this.flow.ack(MIRROR_CONSUMER, byteLength);
@@ -685,7 +663,7 @@ export class PtySession {
     });
     this.recorder?.output(data);
     if (!bytes) return;
-    for (const [viewId, sink] of this.views) if (!this.setAside.has(viewId)) sink({ type: 'data', sessionId: this.id, data: bytes });
+    for (const [viewId, sink] of this.views) if (!this.stalls.isAside(viewId)) sink({ type: 'data', sessionId: this.id, data: bytes });
   }
 }
 

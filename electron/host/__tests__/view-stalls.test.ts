@@ -1,0 +1,55 @@
+import { expect, test } from 'vitest';
+import { FLOW_HIGH_WATERMARK_BYTES, VIEW_STALL_MS } from '../flow';
+import { ViewStalls } from '../view-stalls';
+
+const BEHIND = FLOW_HIGH_WATERMARK_BYTES + 1;
+
+test('a view a window behind is set aside only once it has shown no progress for VIEW_STALL_MS, timed from when it started owing', () => {
+  const stalls = new ViewStalls();
+  let pending = 0;
+  stalls.attached('v', 0);
+  // Quiet for a minute, owing nothing; then a flood starts.
+  stalls.sending(60_000, () => pending);
+  pending = BEHIND;
+  stalls.sending(60_001, () => pending);
+  expect(stalls.setAsideStalled(60_000 + VIEW_STALL_MS - 1, () => pending)).toEqual([]);
+  expect(stalls.setAsideStalled(60_000 + VIEW_STALL_MS, () => pending)).toEqual(['v']);
+  expect(stalls.isAside('v')).toBe(true);
+  expect(stalls.setAsideStalled(60_000 + 2 * VIEW_STALL_MS, () => pending)).toEqual([]);
+});
+
+test('a slow view that acks is never set aside', () => {
+  const stalls = new ViewStalls();
+  stalls.attached('v', 0);
+  for (let now = 1000; now <= 5 * VIEW_STALL_MS; now += 1000) {
+    expect(stalls.ack('v', 1, now)).toBe('flow');
+    expect(stalls.setAsideStalled(now, () => BEHIND)).toEqual([]);
+  }
+});
+
+test('set aside, it pays off what it owed, then is resynced once; detach or attach forgets it', () => {
+  const stalls = new ViewStalls();
+  stalls.attached('v', 0);
+  stalls.setAsideStalled(VIEW_STALL_MS, () => BEHIND);
+  expect(stalls.ack('v', BEHIND - 1, VIEW_STALL_MS + 1)).toBe('owed');
+  expect(stalls.ack('v', 5, VIEW_STALL_MS + 2)).toBe('resync');
+  expect(stalls.ack('v', 5, VIEW_STALL_MS + 3)).toBe('none');
+  expect(stalls.resumed('v')).toBe(true);
+  expect(stalls.resumed('v')).toBe(false);
+  expect(stalls.isAside('v')).toBe(false);
+  expect(stalls.ack('v', 5, VIEW_STALL_MS + 4)).toBe('flow');
+
+  stalls.setAsideStalled(3 * VIEW_STALL_MS, () => BEHIND);
+  stalls.detached('v');
+  expect(stalls.isAside('v')).toBe(false);
+  expect(stalls.ack('v', 5, 3 * VIEW_STALL_MS)).toBe('none');
+});
+
+test('when the session ends, every view set aside is handed back', () => {
+  const stalls = new ViewStalls();
+  for (const id of ['a', 'b', 'c']) stalls.attached(id, 0);
+  stalls.ack('c', 1, VIEW_STALL_MS);
+  expect(stalls.setAsideStalled(VIEW_STALL_MS, () => BEHIND)).toEqual(['a', 'b']);
+  expect(stalls.takeAll()).toEqual(['a', 'b']);
+  expect(stalls.isAside('a')).toBe(false);
+});
