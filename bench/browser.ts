@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { testChromium } from '../e2e/support/chromium';
 import { startE2eServer, type E2eServer } from '../e2e/support/server';
+import { commandFinished } from './finished';
 import { MB } from './stats';
 import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES, floodCommand, floodOutputBytes } from './workload';
 
@@ -95,9 +96,9 @@ async function twoTabs(app: App) {
 }
 
 /**
- * The flood in a tab's shell, until xterm.js has parsed its last line. `background`
- * switches to another tab once the command runs: the bytes take the whole path and are parsed,
- * but nothing is painted — the issue's measure. `visible` also paints every frame, which in
+ * The flood in a tab's shell, until xterm.js has parsed its last line. `background` switches
+ * to another tab once the command runs, and back once the host says it finished: the tab then
+ * shows the end of it — the issue's measure. `visible` also paints every frame, which in
  * headless Chromium without a GPU is software compositing on the same two cores.
  */
 export async function e2eThroughputMbps(app: App, run: number, mode: 'background' | 'visible'): Promise<number> {
@@ -109,7 +110,11 @@ export async function e2eThroughputMbps(app: App, run: number, mode: 'background
   await typeCommand(app.page, id, `${floodCommand(inputBytes)}; echo BENCH-${mode}-$((1000+${run}))-END`);
   const started = performance.now();
   await app.page.keyboard.press('Enter');
-  if (mode === 'background') await tabs.nth(1).click();
+  if (mode === 'background') {
+    await tabs.nth(1).click();
+    await commandFinished(app.server, id, `BENCH-${mode}-$((1000+${run}))-END`);
+    await tabs.first().click();
+  }
   await waitForScreen(app.page, id, new RegExp(`^${marker}$`, 'm'));
   const seconds = (performance.now() - started) / 1000;
   await tabs.first().click();

@@ -13,6 +13,7 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { CHROMIUM_ARGS, testChromium } from '../e2e/support/chromium';
 import { startE2eServer, type E2eServer } from '../e2e/support/server';
+import { commandFinished } from './finished';
 import { MB } from './stats';
 import { floodCommand, floodOutputBytes } from './workload';
 
@@ -149,7 +150,8 @@ export async function plainThroughputMbps(app: PlainApp, run: number, mode: 'bac
   await page.evaluate(screenMatches(id, /[$#] $/m));
   // Armed before the command goes, so the end cannot slip past it.
   await page.evaluate(`void (window.__floodDone = ${screenMatches(id, new RegExp(`^BENCH-${mode}-${1000 + run}-END$`, 'm'))})`);
-  if (mode === 'background') await clickTab(page, 1);
+  const background = mode === 'background';
+  if (background) await clickTab(page, 1);
   const send = (data: string) =>
     fetch(`${server.origin}/api/pty/${id}/send`, {
       method: 'POST',
@@ -158,6 +160,10 @@ export async function plainThroughputMbps(app: PlainApp, run: number, mode: 'bac
     });
   const started = performance.now();
   await send(`${floodCommand(inputBytes)}; echo BENCH-${mode}-$((1000+${run}))-END\r`);
+  if (background) {
+    await commandFinished(server, id, `BENCH-${mode}-$((1000+${run}))-END`);
+    await clickTab(page, 0);
+  }
   await page.evaluate('window.__floodDone');
   const seconds = (performance.now() - started) / 1000;
   await clickTab(page, 0);

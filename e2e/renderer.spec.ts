@@ -207,6 +207,28 @@ test('8. yes floods a tab: the UI stays responsive and Ctrl+C stops it', async (
   expect(await page.evaluate((sid) => window.__lingerTest!.droppedOutput(sid), id)).toBeGreaterThan(0);
 });
 
+test('a flood behind another tab is not sent to it; shown again, the tab has the end of it and a working shell', async ({ page }) => {
+  const flooded = await openApp(page, main);
+  await expectPrompt(page, flooded);
+  const other = await newTab(page);
+  await tabFor(page, flooded).click();
+  // It starts once the tab is behind the other.
+  await run(page, 'sleep 1; seq 1 300000; echo flood-d""one');
+  await tabFor(page, other).click();
+  await openPanel(page);
+  await expect(rowFor(page, flooded).getByTestId('session-last-command')).toContainText('seq 1 300000', { timeout: 30_000 });
+  // 2.3 MB of output; a tab behind another is sent at most HIDDEN_FLOOD_BYTES (1 MiB) of it.
+  expect(await page.evaluate((sid) => window.__lingerTest!.receivedOutput(sid), flooded)).toBeLessThan(1.1e6);
+
+  await tabFor(page, flooded).click();
+  await expect.poll(() => screen(page, flooded)).toMatch(/^flood-done$/m);
+  const lines = (await screen(page, flooded)).split('\n');
+  const end = lines.indexOf('flood-done');
+  expect(lines.slice(end - 5, end)).toEqual(['299996', '299997', '299998', '299999', '300000']);
+  await run(page, 'echo after-fl""ood');
+  await expect.poll(() => screen(page, flooded)).toMatch(/^after-flood$/m);
+});
+
 test('keyboard alone: new tab, switch, sessions panel, detach', async ({ page }) => {
   const first = await openApp(page, main);
   await expectPrompt(page, first);

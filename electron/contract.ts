@@ -134,6 +134,13 @@ export const requestSchemas = {
   attach: z.object({ sessionId }).strict(),
   /** Detach this view; the session keeps running. */
   detach: z.object({ sessionId }).strict(),
+  /**
+   * Whether this view shows the session now: false for a tab behind another. A view not shown
+   * that has been sent a flood's worth since is sent nothing more until it is shown again, and
+   * then the screen as it is, as a `snapshot` (host/view-stalls.ts). Views are shown until they
+   * say otherwise.
+   */
+  visibility: z.object({ sessionId, visible: z.boolean() }).strict(),
   write: z.object({ sessionId, data: z.string().max(MAX_WRITE_CHARS) }).strict(),
   resize: z.object({ sessionId, cols: dimension, rows: dimension }).strict(),
   /** End the process now (SIGHUP, SIGKILL after the grace period) and forget the session. */
@@ -351,6 +358,7 @@ export interface ResponseMap {
   start: RunningRow;
   attach: AttachResult;
   detach: null;
+  visibility: null;
   write: null;
   resize: null;
   stop: null;
@@ -381,7 +389,8 @@ export type HostEvent =
   /**
    * The session's screen as it is now (scrollback, alternate buffer, cursor, modes) — always the
    * first event after `attach`, in the same ordered stream as `data`, so it can never race live
-   * output. The view resets its terminal to `cols`×`rows` and writes `data`.
+   * output; again when a view set aside (stalled, or not shown while a flood went by) gets live
+   * output back. The view resets its terminal to `cols`×`rows` and writes `data`.
    */
   | { type: 'snapshot'; sessionId: string; data: string; cols: number; rows: number; session: SessionRow }
   /**
@@ -598,4 +607,6 @@ export interface LingerTestHooks {
   onWriteParsed(sessionId: string, listener: () => void): () => void;
   /** Bytes of that tab's output never parsed: plain text that scrolled past its scrollback unseen (plain-output.ts). */
   droppedOutput(sessionId: string): number;
+  /** Bytes of `data` that tab has been sent since it opened: a tab behind another is sent no flood (host/view-stalls.ts). */
+  receivedOutput(sessionId: string): number;
 }

@@ -84,8 +84,14 @@ export class SessionController {
     const offNotificationClick = this.attention.notifier.onClick((sessionId) => this.openSession(sessionId));
     this.store.setState({ notifyPermission: this.attention.notifier.permission() });
     const offPersist = this.store.subscribe((state, prev) => {
-      // A tab shown is a session seen: its badge goes.
-      if (state.activeId !== prev.activeId && state.activeId) this.clearAlert(state.activeId);
+      if (state.activeId !== prev.activeId) {
+        if (prev.activeId) this.sendVisibility(prev.activeId, false);
+        // A tab shown is a session seen: its badge goes.
+        if (state.activeId) {
+          this.sendVisibility(state.activeId, true);
+          this.clearAlert(state.activeId);
+        }
+      }
       if (!state.ready) return;
       if (state.tabs !== prev.tabs || state.activeId !== prev.activeId) {
         saveJson(this.storage, TABS_KEY, serializeTabs(state));
@@ -131,6 +137,11 @@ export class SessionController {
   /** For `window.__lingerTest.droppedOutput`. */
   droppedOutput(sessionId: string): number {
     return this.openView(sessionId).droppedOutput;
+  }
+
+  /** For `window.__lingerTest.receivedOutput`. */
+  receivedOutput(sessionId: string): number {
+    return this.openView(sessionId).receivedOutput;
   }
 
   /** For `window.__lingerTest.onWriteParsed`. */
@@ -548,6 +559,8 @@ export class SessionController {
   private async attach(sessionId: string, goneNotice = 'This session no longer exists (stopped or expired). Close the tab.'): Promise<void> {
     try {
       await this.api.request('attach', { sessionId });
+      // Views start shown; one that was hidden while it attached says so now.
+      if (this.store.getState().activeId !== sessionId) this.sendVisibility(sessionId, false);
     } catch (err) {
       if (isCode(err, 'UNKNOWN_SESSION')) {
         updateTabs(this.store, (s) => markGone(s, sessionId, goneNotice));
@@ -602,6 +615,14 @@ export class SessionController {
     this.api.request('resize', { sessionId, cols, rows }).catch((err: unknown) => {
       // A session that just went away says so through its `removed` event.
       if (!isCode(err, 'DISCONNECTED') && !isCode(err, 'UNKNOWN_SESSION')) this.toast('Could not resize the session', err);
+    });
+  }
+
+  /** Tells the host whether a tab is in front, so a flood behind it is not sent (host/view-stalls.ts). */
+  private sendVisibility(sessionId: string, visible: boolean): void {
+    if (!this.views.has(sessionId) || !isAttachedStatus(findTab(this.store.getState(), sessionId)?.status)) return;
+    this.api.request('visibility', { sessionId, visible }).catch((err: unknown) => {
+      if (!isCode(err, 'DISCONNECTED') && !isCode(err, 'UNKNOWN_SESSION')) this.toast('Could not tell the session whether its tab is shown', err);
     });
   }
 

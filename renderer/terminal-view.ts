@@ -66,6 +66,7 @@ export class TerminalView {
    */
   private target: Size;
   private resizes = 0;
+  private received = 0;
   private disposed = false;
 
   constructor(
@@ -142,6 +143,7 @@ export class TerminalView {
 
   /** Live output, as the host sent it: UTF-8 bytes, which xterm.js decodes itself. */
   write(data: Uint8Array): void {
+    this.received += data.length;
     this.acks.written();
     this.gate.write(data, () => {
       const due = this.acks.parsed(data.length);
@@ -206,6 +208,11 @@ export class TerminalView {
   /** Bytes of output never parsed because they scrolled past the scrollback unseen. */
   get droppedOutput(): number {
     return this.gate.dropped;
+  }
+
+  /** Bytes of live output written to it. */
+  get receivedOutput(): number {
+    return this.received;
   }
 
   /** For `window.__lingerTest.onWriteParsed`: benchmarks time output by it instead of polling. */

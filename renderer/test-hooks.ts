@@ -22,6 +22,7 @@ export function installTestHooks(controller: SessionController): () => void {
     screen: (sessionId) => controller.screen(sessionId),
     onWriteParsed: (sessionId, listener) => controller.onWriteParsed(sessionId, listener),
     droppedOutput: (sessionId) => controller.droppedOutput(sessionId),
+    receivedOutput: (sessionId) => controller.receivedOutput(sessionId),
   };
   return () => {
     delete window.__lingerTest;

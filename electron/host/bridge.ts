@@ -397,6 +397,11 @@ export class PtyBridge {
     }
   }
 
+  /** Whether the client's view shows the session (the contract's `visibility`); not activity. */
+  setVisible(clientId: string, sessionId: string, visible: boolean): void {
+    this.get(sessionId).setVisible(clientId, visible);
+  }
+
   write(sessionId: string, data: string): void {
     this.get(sessionId).write(data);
   }

@@ -13,6 +13,11 @@ export function createDispatch(bridge: PtyBridge, clientId: string): Dispatch {
     start: (p) => bridge.start(parseParams('start', p)),
     attach: async (p) => ({ session: await bridge.attach(clientId, parseParams('attach', p).sessionId) }),
     detach: (p) => (bridge.detach(clientId, parseParams('detach', p).sessionId), null),
+    visibility: (p) => {
+      const { sessionId, visible } = parseParams('visibility', p);
+      bridge.setVisible(clientId, sessionId, visible);
+      return null;
+    },
     write: (p) => {
       const { sessionId, data } = parseParams('write', p);
       bridge.write(sessionId, data);

@@ -401,6 +401,11 @@ export class PtySession {
     else if (outcome === 'resync') this.resync(viewId).catch(() => undefined);
   }
 
+  /** Whether the view shows the session now (the contract's `visibility`). */
+  setVisible(viewId: string, visible: boolean): void {
+    if (this.stalls.setVisible(viewId, visible)) this.resync(viewId).catch(() => undefined);
+  }
+
   /** Sets aside views stalled a full window behind (flow.ts VIEW_STALL_MS), so the pty runs on for the rest. */
   setAsideStalledViews(now: number): void {
     for (const viewId of this.stalls.setAsideStalled(now, this.pendingFor)) this.flow.removeConsumer(viewKey(viewId));
@@ -408,8 +413,8 @@ export class PtySession {
 
 
   /**
-   * A set-aside view that has taken everything it was sent gets the screen as it is now, then
-   * live output again: the same consistent step as `attach`.
+   * A set-aside view that has taken everything it was sent (and is shown) gets the screen as it
+   * is now, then live output again: the same consistent step as `attach`.
    */
   private async resync(viewId: string): Promise<void> {
     do await this.mirror.settled();
@@ -649,21 +654,25 @@ export class PtySession {
   }
 
   private deliver(data: string): void {
-    // Encoded once per batch for every view, into a buffer of its own (see the contract's `data`
-    // event); with no view, only counted.
-    const bytes = this.views.size > 0 ? utf8.encode(data) : null;
-    const byteLength = bytes?.length ?? Buffer.byteLength(data);
+    const byteLength = Buffer.byteLength(data);
     this.lastOutput = this.hooks.now();
     this.delivered += 1;
     this.stalls.sending(this.lastOutput, this.pendingFor);
+    for (const viewId of this.stalls.setAsideHidden(byteLength, this.pendingFor)) this.flow.removeConsumer(viewKey(viewId));
     this.flow.sent(byteLength);
     this.mirror.write(data, () => {
       this.flow.ack(MIRROR_CONSUMER, byteLength);
       this.previewStale = true;
     });
     this.recorder?.output(data);
-    if (!bytes) return;
-    for (const [viewId, sink] of this.views) if (!this.stalls.isAside(viewId)) sink({ type: 'data', sessionId: this.id, data: bytes });
+    // Encoded once per batch for the views that take it, into a buffer of its own (see the
+    // contract's `data` event).
+    let bytes: Uint8Array | null = null;
+    for (const [viewId, sink] of this.views) {
+      if (this.stalls.isAside(viewId)) continue;
+      bytes ??= utf8.encode(data);
+      sink({ type: 'data', sessionId: this.id, data: bytes });
+    }
   }
 }
 

@@ -1,12 +1,26 @@
 /**
- * Which of a session's views are set aside for stalling (flow.ts VIEW_STALL_MS), and what each
- * still owes: plain state driven by the caller's clock and flow control's counts, so a test
- * drives time instead of waiting for it. The session does what it says (session.ts).
+ * Which of a session's views are set aside, and what each still owes: views that stalled
+ * (flow.ts VIEW_STALL_MS), and views not shown (a tab behind another) that a flood went by.
+ * Plain state driven by the caller's clock and flow control's counts, so a test drives time
+ * instead of waiting for it. The session does what it says (session.ts): a view set aside is
+ * sent no output, and once it has taken what it was sent — and is shown — the screen afresh.
  */
 import { isStalled } from './flow';
 
+/**
+ * A view not shown is set aside once it has been sent this much since it was hidden: past what
+ * its tab holds unparsed (plain-output.ts HOLD_MAX), it would parse output nobody sees, and
+ * every byte would still be encoded, sent and received for nothing (issue 14: most of a
+ * background flood's cost). The screen afresh when it is shown costs one snapshot (a reattach).
+ * Below it, a tab behind another stays live, so showing it again is instant.
+ */
+export const HIDDEN_FLOOD_BYTES = 1024 * 1024;
+
 /** What an ack means for its view: count it in flow control; it paid off part of what it owes; it has caught up (send it the screen); nothing. */
 export type StallAck = 'flow' | 'owed' | 'resync' | 'none';
+
+/** What a view set aside owes: bytes still to be acknowledged; caught up but not shown; its screen is on its way. */
+type Owed = number | 'unseen' | 'resyncing';
 
 export class ViewStalls {
   /**
@@ -15,17 +29,52 @@ export class ViewStalls {
    * at the start of a flood is not set aside the moment it does.
    */
   private readonly lastProgress = new Map<string, number>();
-  /** Views set aside: the bytes each still owes, or 'resyncing' once it has caught up. */
-  private readonly aside = new Map<string, number | 'resyncing'>();
+  /** Views set aside, and what each owes. */
+  private readonly aside = new Map<string, Owed>();
+  /** Views not shown, and the bytes each has been sent since it was hidden. */
+  private readonly hidden = new Map<string, number>();
 
   attached(viewId: string, now: number): void {
     this.lastProgress.set(viewId, now);
     this.aside.delete(viewId);
+    this.hidden.delete(viewId);
   }
 
   detached(viewId: string): void {
     this.lastProgress.delete(viewId);
     this.aside.delete(viewId);
+    this.hidden.delete(viewId);
+  }
+
+  /** True when the view, set aside and caught up, is now shown: send it the screen. */
+  setVisible(viewId: string, visible: boolean): boolean {
+    if (!this.lastProgress.has(viewId)) return false;
+    if (!visible) {
+      if (!this.hidden.has(viewId)) this.hidden.set(viewId, 0);
+      return false;
+    }
+    this.hidden.delete(viewId);
+    if (this.aside.get(viewId) !== 'unseen') return false;
+    this.aside.set(viewId, 'resyncing');
+    return true;
+  }
+
+  /**
+   * `bytes` are about to go out: hidden views they would take past HIDDEN_FLOOD_BYTES are set
+   * aside instead, each owing what it is behind; returns those.
+   */
+  setAsideHidden(bytes: number, pending: (viewId: string) => number): string[] {
+    const flooded: string[] = [];
+    for (const [viewId, sent] of this.hidden) {
+      if (this.aside.has(viewId)) continue;
+      if (sent + bytes <= HIDDEN_FLOOD_BYTES) {
+        this.hidden.set(viewId, sent + bytes);
+        continue;
+      }
+      this.aside.set(viewId, pending(viewId) || 'unseen');
+      flooded.push(viewId);
+    }
+    return flooded;
   }
 
   isAside(viewId: string): boolean {
@@ -44,9 +93,13 @@ export class ViewStalls {
     this.lastProgress.set(viewId, now);
     const owed = this.aside.get(viewId);
     if (owed === undefined) return 'flow';
-    if (owed === 'resyncing') return 'none';
+    if (typeof owed !== 'number') return 'none';
     if (owed > bytes) {
       this.aside.set(viewId, owed - bytes);
+      return 'owed';
+    }
+    if (this.hidden.has(viewId)) {
+      this.aside.set(viewId, 'unseen');
       return 'owed';
     }
     this.aside.set(viewId, 'resyncing');

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { HostEvent } from '../../contract';
 import { BATCH_MAX_CHARS } from '../batcher';
 import { FLOW_HIGH_WATERMARK_BYTES, VIEW_STALL_MS } from '../flow';
+import { HIDDEN_FLOOD_BYTES } from '../view-stalls';
 import { ScreenMirror } from '../mirror';
 import { VIM_MISSING, VIM_SKIP_REASON } from '../../../e2e/support/vim';
 import { HERMETIC_BASH, createHarness, dataFor, waitFor, type Harness } from './harness';
@@ -15,10 +16,10 @@ afterEach(async () => {
   await h?.close();
 });
 
-/** What a view shows after applying every event it got for a session: snapshot, then data. */
+/** What a view shows after applying every event it got for a session: its last snapshot, then data. */
 async function viewText(events: HostEvent[], sessionId: string): Promise<string> {
   const mine = events.filter((e) => 'sessionId' in e && e.sessionId === sessionId);
-  const snapshot = mine.find((e) => e.type === 'snapshot');
+  const snapshot = mine.findLast((e) => e.type === 'snapshot');
   if (!snapshot || snapshot.type !== 'snapshot') throw new Error('no snapshot received');
   const view = new ScreenMirror(snapshot.cols, snapshot.rows, 1000, () => {});
   view.write(snapshot.data, () => {});
@@ -219,6 +220,107 @@ describe('a view that stops taking output', () => {
     expect(last.type === 'snapshot' && last.data).toContain('300000');
     expect(exit).toMatchObject({ type: 'exit', exitCode: 3 });
   });
+});
+
+describe('a view not shown', () => {
+  /** A view that acknowledges everything it is sent, as a tab keeping up does. */
+  function keepingUp(h: Harness, sessionId: string) {
+    const events: HostEvent[] = [];
+    const view = h.bridge.connect((e) => {
+      events.push(e);
+      if (e.type === 'data') h.bridge.ack(view.id, sessionId, e.data.length);
+    });
+    const mine = () => events.filter((e) => 'sessionId' in e && e.sessionId === sessionId);
+    const snapshots = () => mine().filter((e): e is Extract<HostEvent, { type: 'snapshot' }> => e.type === 'snapshot');
+    return { view, events, snapshots, bytes: () => dataFor(events, sessionId).length };
+  }
+
+  test('stays live for a little output; a flood past HIDDEN_FLOOD_BYTES is not sent to it, and shown again it gets the screen, then live output', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const shown = keepingUp(h, id);
+    const hidden = keepingUp(h, id);
+    await h.bridge.attach(shown.view.id, id);
+    await h.bridge.attach(hidden.view.id, id);
+    h.bridge.setVisible(hidden.view.id, id, false);
+
+    h.bridge.write(id, 'echo small-$((1+1))\r');
+    await waitFor('a little output to reach the hidden view live', () => dataFor(hidden.events, id).includes('small-2'));
+    h.bridge.write(id, 'seq 1 400000; echo FLOOD-$((1+1))\r');
+    await waitFor('the flood to reach the shown view', () => dataFor(shown.events, id).includes('FLOOD-2'), 30_000);
+    expect(hidden.bytes()).toBeLessThanOrEqual(HIDDEN_FLOOD_BYTES);
+    expect(dataFor(hidden.events, id)).not.toContain('FLOOD-2');
+    expect(hidden.snapshots()).toHaveLength(1);
+
+    h.bridge.setVisible(hidden.view.id, id, true);
+    const fresh = await waitFor('the screen afresh', () => hidden.snapshots()[1]);
+    expect(fresh.data).toContain('FLOOD-2');
+    expect(await viewText(hidden.events, id)).toBe(await viewText(shown.events, id));
+
+    h.bridge.write(id, 'echo live-$((2+3))\r');
+    await waitFor('live output again', () => {
+      const after = hidden.events.slice(hidden.events.indexOf(fresh) + 1);
+      return Buffer.concat(after.flatMap((e) => (e.type === 'data' && e.sessionId === id ? [e.data] : []))).toString().includes('live-5');
+    });
+    shown.view.dispose();
+    hidden.view.dispose();
+  }, 60_000);
+
+  test('shown again before it has taken what it was sent, it gets the screen once it has', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const events: HostEvent[] = [];
+    const view = h.bridge.connect((e) => events.push(e));
+    const snapshots = () => events.filter((e) => e.type === 'snapshot');
+    await h.bridge.attach(view.id, id);
+    h.bridge.setVisible(view.id, id, false);
+    // Acknowledged all but its last byte, so it still owes one when set aside.
+    h.bridge.write(id, 'seq 1 400000; echo FLOOD-$((1+1))\r');
+    let acked = 0;
+    await waitFor('the flood to end without the view', async () => {
+      const sent = dataFor(events, id).length;
+      if (sent - 1 > acked) h.bridge.ack(view.id, id, sent - 1 - acked);
+      acked = Math.max(acked, sent - 1);
+      return (await h.bridge.read(id, 200)).includes('FLOOD-2');
+    }, 30_000);
+    h.bridge.setVisible(view.id, id, true);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(snapshots()).toHaveLength(1);
+    h.bridge.ack(view.id, id, 1);
+    const fresh = await waitFor('the screen afresh', () => snapshots()[1]);
+    expect(fresh.type === 'snapshot' && fresh.data).toContain('FLOOD-2');
+    view.dispose();
+  }, 60_000);
+
+  test('set aside when its session exits, it gets the last screen before the exit', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const hidden = keepingUp(h, id);
+    await h.bridge.attach(hidden.view.id, id);
+    h.bridge.setVisible(hidden.view.id, id, false);
+    h.bridge.write(id, 'seq 1 400000; exit 3\r');
+    await waitFor('the exit', () => hidden.events.some((e) => e.type === 'exit'), 30_000);
+    const mine = hidden.events.filter((e) => 'sessionId' in e && e.sessionId === id);
+    const [last, exit] = mine.slice(-2);
+    expect(last.type === 'snapshot' && last.data).toContain('\n400000\r');
+    expect(exit).toMatchObject({ type: 'exit', exitCode: 3 });
+    expect(hidden.bytes()).toBeLessThanOrEqual(HIDDEN_FLOOD_BYTES);
+    hidden.view.dispose();
+  }, 60_000);
+
+  test('an unknown session is a typed error; a view the session does not know changes nothing', async () => {
+    h = createHarness();
+    expect(() => h.bridge.setVisible(h.client.id, 'nope', false)).toThrow(expect.objectContaining({ code: 'UNKNOWN_SESSION' }));
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    h.bridge.setVisible(h.client.id, id, false);
+    await h.bridge.attach(h.client.id, id);
+    h.bridge.write(id, 'seq 1 400000; echo FLOOD-$((1+1))\r');
+    await waitFor('the flood to reach a view that never said it was hidden', () => {
+      const sent = dataFor(h.events, id);
+      h.bridge.ack(h.client.id, id, 1 << 30);
+      return sent.includes('FLOOD-2');
+    }, 30_000);
+  }, 60_000);
 });
 
 describe('input', () => {

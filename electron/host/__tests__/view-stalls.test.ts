@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { FLOW_HIGH_WATERMARK_BYTES, VIEW_STALL_MS } from '../flow';
-import { ViewStalls } from '../view-stalls';
+import { HIDDEN_FLOOD_BYTES, ViewStalls } from '../view-stalls';
 
 const BEHIND = FLOW_HIGH_WATERMARK_BYTES + 1;
 
@@ -52,4 +52,63 @@ test('when the session ends, every view set aside is handed back', () => {
   expect(stalls.setAsideStalled(VIEW_STALL_MS, () => BEHIND)).toEqual(['a', 'b']);
   expect(stalls.takeAll()).toEqual(['a', 'b']);
   expect(stalls.isAside('a')).toBe(false);
+});
+
+test('a hidden view is set aside by the batch that would take it past HIDDEN_FLOOD_BYTES, owing what it is behind', () => {
+  const stalls = new ViewStalls();
+  stalls.attached('hidden', 0);
+  stalls.attached('shown', 0);
+  stalls.setVisible('hidden', false);
+  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES - 10, () => 0)).toEqual([]);
+  expect(stalls.setAsideHidden(10, () => 0)).toEqual([]);
+  expect(stalls.setAsideHidden(1, () => 500)).toEqual(['hidden']);
+  expect(stalls.isAside('hidden')).toBe(true);
+  expect(stalls.isAside('shown')).toBe(false);
+  expect(stalls.setAsideHidden(1, () => 500)).toEqual([]);
+  // Hidden, it pays off what it owes but is not sent the screen until it is shown.
+  expect(stalls.ack('hidden', 499, 1)).toBe('owed');
+  expect(stalls.ack('hidden', 1, 2)).toBe('owed');
+  expect(stalls.ack('hidden', 1, 3)).toBe('none');
+  expect(stalls.setVisible('hidden', false)).toBe(false);
+  expect(stalls.setVisible('hidden', true)).toBe(true);
+  expect(stalls.setVisible('hidden', true)).toBe(false);
+  expect(stalls.resumed('hidden')).toBe(true);
+  expect(stalls.ack('hidden', 1, 4)).toBe('flow');
+});
+
+test('shown again before it has caught up, a view set aside while hidden is resynced by its last ack', () => {
+  const stalls = new ViewStalls();
+  stalls.attached('v', 0);
+  stalls.setVisible('v', false);
+  stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, () => 100);
+  expect(stalls.setVisible('v', true)).toBe(false);
+  expect(stalls.ack('v', 100, 1)).toBe('resync');
+  expect(stalls.resumed('v')).toBe(true);
+});
+
+test('the count starts again each time a view is hidden; shown, detached or attached anew, it is not counted', () => {
+  const stalls = new ViewStalls();
+  stalls.attached('v', 0);
+  stalls.setVisible('v', false);
+  stalls.setAsideHidden(HIDDEN_FLOOD_BYTES, () => 0);
+  stalls.setVisible('v', true);
+  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES, () => 0)).toEqual([]);
+  stalls.setVisible('v', false);
+  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES, () => 0)).toEqual([]);
+  stalls.attached('v', 1);
+  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, () => 0)).toEqual([]);
+  stalls.setVisible('v', false);
+  stalls.detached('v');
+  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, () => 0)).toEqual([]);
+  // A view the session does not know is not counted either.
+  expect(stalls.setVisible('stranger', false)).toBe(false);
+  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, () => 0)).toEqual([]);
+});
+
+test('a hidden view set aside, caught up, is handed back when the session ends', () => {
+  const stalls = new ViewStalls();
+  stalls.attached('v', 0);
+  stalls.setVisible('v', false);
+  stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, () => 0);
+  expect(stalls.takeAll()).toEqual(['v']);
 });
