@@ -123,6 +123,15 @@ export async function e2eThroughputMbps(app: App, run: number, mode: 'background
   return floodOutputBytes(inputBytes) / MB / seconds;
 }
 
+/**
+ * The pause before each key: 60–140 ms, a fast typist's ~100 ms (120 words a minute), random so
+ * keys never fall in step with the frames. A page draws a frame at once when it has drawn none
+ * for a while, but one asked for within a frame of the last waits for the next 60 Hz tick: keys
+ * sent back to back each land just after the frame that drew the one before, and their echo
+ * waits most of a frame — a figure of the bench's pace, not of the path (RESULTS.md).
+ */
+export const typistPauseMs = () => 60 + Math.random() * 80;
+
 export interface EchoLatencies {
   /** Keydown until xterm.js has parsed the echo into its buffer (onWriteParsed). */
   parsed: number[];
@@ -137,7 +146,7 @@ export interface EchoLatencies {
  * parsing; a frame requested after that runs after xterm's, in the same frame, and a message
  * posted from there is handled once that frame's style, layout and paint are done.
  */
-export async function echoLatenciesMs(app: App, keystrokes: number): Promise<EchoLatencies> {
+export async function echoLatenciesMs(app: App, keystrokes: number, pauseMs: () => number): Promise<EchoLatencies> {
   const id = await activeSession(app.page);
   await app.page.evaluate(() => {
     const w = window as unknown as { __keydownAt: number };
@@ -176,6 +185,7 @@ export async function echoLatenciesMs(app: App, keystrokes: number): Promise<Ech
       },
       { sid: id, expected: typed },
     );
+    await new Promise((resolve) => setTimeout(resolve, pauseMs()));
     await app.page.keyboard.press(key);
     const [parsed, painted] = await app.page.evaluate(() => (window as unknown as { __echo: Promise<[number, number]> }).__echo);
     latencies.parsed.push(parsed);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testChromium } from '../e2e/support/chromium';
-import { echoLatenciesMs, e2eThroughputMbps, floodPeakRssMb, openApp, reattachMs } from './browser';
+import { echoLatenciesMs, e2eThroughputMbps, floodPeakRssMb, openApp, reattachMs, typistPauseMs } from './browser';
 import { openPlainApp, plainThroughputMbps } from './cdp';
 import { memoryPerDetachedSessionMb, sweepMs } from './host';
 import { rawThroughputMbps } from './raw';
@@ -19,6 +19,8 @@ import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES } from './workload';
 
 const RUNS = Number(process.env.LINGER_BENCH_RUNS ?? 5);
 const ECHO_KEYSTROKES = 200;
+/** Keys sent back to back, for comparison with earlier runs (see `typistPauseMs`). */
+const ECHO_BURST_KEYSTROKES = 100;
 const MEMORY_SESSIONS = 100;
 const SWEEP_SESSIONS = 1000;
 /** The issue's figures: a state write of 50 sessions, a revive of 20. */
@@ -155,14 +157,18 @@ async function main(): Promise<void> {
         results.e2e_visible_observed_ratio = ratio(observedVisible);
       }
       if (figures.has('echo')) {
-        log(`Latency: ${ECHO_KEYSTROKES} keystrokes…`);
-        const echoes = await echoLatenciesMs(app, ECHO_KEYSTROKES);
+        log(`Latency: ${ECHO_KEYSTROKES} keystrokes at a typist's pace, ${ECHO_BURST_KEYSTROKES} back to back…`);
+        const echoes = await echoLatenciesMs(app, ECHO_KEYSTROKES, typistPauseMs);
         results.echo_p50_ms = percentile(echoes.parsed, 50);
         results.echo_p99_ms = percentile(echoes.parsed, 99);
         results.echo_ms = summarize(echoes.parsed);
         results.echo_painted_p50_ms = percentile(echoes.painted, 50);
         results.echo_painted_p99_ms = percentile(echoes.painted, 99);
         results.echo_painted_ms = summarize(echoes.painted);
+        const burst = await echoLatenciesMs(app, ECHO_BURST_KEYSTROKES, () => 0);
+        results.echo_burst_p50_ms = percentile(burst.parsed, 50);
+        results.echo_burst_painted_p50_ms = percentile(burst.painted, 50);
+        results.echo_burst_painted_p99_ms = percentile(burst.painted, 99);
       }
       if (figures.has('reattach')) {
         log(`Reattach: ${RUNS} hibernated sessions with 1000 lines each…`);
@@ -213,6 +219,9 @@ async function main(): Promise<void> {
   row('revive_20_ms', 'revive 20 sessions to prompt (ms)');
   row('raw_bash_20_ms', '20 raw node-pty bashes to prompt (ms)');
   row('revive_20_ratio', 'revive / raw bash');
+  row('echo_burst_p50_ms', 'back-to-back keys: parsed p50 (ms)');
+  row('echo_burst_painted_p50_ms', 'back-to-back keys: painted p50 (ms)');
+  row('echo_burst_painted_p99_ms', 'back-to-back keys: painted p99 (ms)');
   row('reattach_parsed_ms', 'reattach, screen parsed (ms)');
   row('flood_baseline_rss_mb', 'host RSS before the flood (MB)');
   for (const g of GOALS) {
