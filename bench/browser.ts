@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { testChromium } from '../e2e/support/chromium';
 import { startE2eServer, type E2eServer } from '../e2e/support/server';
+import { echoLatenciesMs as measureEcho, type EchoLatencies, type KeyboardPage } from './echo';
 import { commandFinished } from './finished';
 import { MB } from './stats';
 import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES, floodCommand, floodOutputBytes } from './workload';
@@ -123,76 +124,15 @@ export async function e2eThroughputMbps(app: App, run: number, mode: 'background
   return floodOutputBytes(inputBytes) / MB / seconds;
 }
 
-/**
- * The pause before each key: 60–140 ms, a fast typist's ~100 ms (120 words a minute), random so
- * keys never fall in step with the frames. A page draws a frame at once when it has drawn none
- * for a while, but one asked for within a frame of the last waits for the next 60 Hz tick: keys
- * sent back to back each land just after the frame that drew the one before, and their echo
- * waits most of a frame — a figure of the bench's pace, not of the path (RESULTS.md).
- */
-export const typistPauseMs = () => 60 + Math.random() * 80;
-
-export interface EchoLatencies {
-  /** Keydown until xterm.js has parsed the echo into its buffer (onWriteParsed). */
-  parsed: number[];
-  /** Keydown until the frame that draws the echo has been rendered (what a user sees). */
-  painted: number[];
-}
-
-/**
- * Keystroke to glyph: the page notes when a trusted keydown reaches it and watches the
- * terminal's buffer until the echoed character is in it (parsed), then until the frame that
- * draws it has been rendered (painted). xterm.js draws in an animation frame it requests while
- * parsing; a frame requested after that runs after xterm's, in the same frame, and a message
- * posted from there is handled once that frame's style, layout and paint are done.
- */
+/** Keystroke to glyph (echo.ts) in the tab shown, in the Playwright page. */
 export async function echoLatenciesMs(app: App, keystrokes: number, pauseMs: () => number): Promise<EchoLatencies> {
   const id = await activeSession(app.page);
-  await app.page.evaluate(() => {
-    const w = window as unknown as { __keydownAt: number };
-    document.addEventListener('keydown', () => (w.__keydownAt = performance.now()), true);
-  });
-  const latencies: EchoLatencies = { parsed: [], painted: [] };
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz';
-  let typed = '';
-  for (let i = 0; i < keystrokes; i++) {
-    if (typed.length >= 60) {
-      await app.page.keyboard.press('Control+U');
-      await waitForScreen(app.page, id, /[$#] $/m);
-      typed = '';
-    }
-    const key = alphabet[i % alphabet.length];
-    typed += key;
-    // Arm the watcher and wait until it is armed; only then type, so no echo can slip past it.
-    await app.page.evaluate(
-      ({ sid, expected }) => {
-        const w = window as unknown as { __keydownAt: number | null; __echo: Promise<[number, number]> };
-        w.__keydownAt = null;
-        w.__echo = new Promise<[number, number]>((resolve) => {
-          const dispose = window.__lingerTest!.onWriteParsed(sid, () => {
-            const shown = window.__lingerTest!.screen(sid).replace(/\n/g, '');
-            if (w.__keydownAt === null || !shown.endsWith(expected)) return;
-            dispose();
-            const keydownAt = w.__keydownAt;
-            const parsed = performance.now() - keydownAt;
-            requestAnimationFrame(() => {
-              const channel = new MessageChannel();
-              channel.port1.onmessage = () => resolve([parsed, performance.now() - keydownAt]);
-              channel.port2.postMessage(null);
-            });
-          });
-        });
-      },
-      { sid: id, expected: typed },
-    );
-    await new Promise((resolve) => setTimeout(resolve, pauseMs()));
-    await app.page.keyboard.press(key);
-    const [parsed, painted] = await app.page.evaluate(() => (window as unknown as { __echo: Promise<[number, number]> }).__echo);
-    latencies.parsed.push(parsed);
-    latencies.painted.push(painted);
-  }
-  await app.page.keyboard.press('Control+U');
-  return latencies;
+  const page: KeyboardPage = {
+    evaluate: (expression) => app.page.evaluate(expression),
+    type: (key) => app.page.keyboard.press(key),
+    clearLine: () => app.page.keyboard.press('Control+U'),
+  };
+  return measureEcho(page, id, keystrokes, pauseMs);
 }
 
 export interface ReattachTimes {
@@ -271,9 +211,9 @@ export async function reattachMs(app: App, runs: number): Promise<ReattachTimes>
 }
 
 /**
- * Peak RSS (the kernel's high-water mark) of the browser-mode server while a tab receives
- * `bytes` of output. The tab is in the background, so the flood runs at the host's pace rather
- * than software painting's; the host holds the same bytes either way.
+ * Peak RSS (the kernel's high-water mark) of the browser-mode server while a session floods
+ * `bytes` of output. Its tab is in the background, so the flood runs at the host's pace rather
+ * than software painting's, and is not sent to the tab past HIDDEN_FLOOD_BYTES.
  */
 export async function floodPeakRssMb(app: App, bytes: number): Promise<{ peakMb: number; baselineMb: number }> {
   const tabs = await twoTabs(app);
@@ -285,6 +225,8 @@ export async function floodPeakRssMb(app: App, bytes: number): Promise<{ peakMb:
   await typeCommand(app.page, id, `${floodCommand(Math.floor((bytes * 3) / 4))}; echo FLOOD-$((7*6))-DONE`);
   await app.page.keyboard.press('Enter');
   await tabs.nth(1).click();
-  await waitForScreen(app.page, id, /^FLOOD-42-DONE$/m, 600_000);
+  await commandFinished(app.server, id, 'FLOOD-$((7*6))-DONE', 600_000);
+  await tabs.first().click();
+  await waitForScreen(app.page, id, /^FLOOD-42-DONE$/m);
   return { peakMb: mb('VmHWM'), baselineMb };
 }

@@ -13,7 +13,9 @@ import path from 'node:path';
 import WebSocket from 'ws';
 import { CHROMIUM_ARGS, testChromium } from '../e2e/support/chromium';
 import { startE2eServer, type E2eServer } from '../e2e/support/server';
+import { echoLatenciesMs, type EchoLatencies } from './echo';
 import { commandFinished } from './finished';
+import { screenMatches } from './in-page';
 import { MB } from './stats';
 import { floodCommand, floodOutputBytes } from './workload';
 
@@ -36,6 +38,8 @@ export interface CdpPage {
   evaluate<T>(expression: string): Promise<T>;
   /** A key press with modifiers (CDP Input: trusted, as a user's). */
   press(key: string, code: string, keyCode: number, modifiers: number): Promise<void>;
+  /** A key press that types a lowercase `letter`. */
+  type(letter: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,6 +92,11 @@ export async function openCdpPage(url: string, viewport: { width: number; height
       if (exceptionDetails) throw new Error(`in the page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
       return result.value as T;
     },
+    async type(letter) {
+      const key = { key: letter, code: `Key${letter.toUpperCase()}`, windowsVirtualKeyCode: letter.toUpperCase().charCodeAt(0) };
+      await send('Input.dispatchKeyEvent', { type: 'keyDown', text: letter, ...key }, sessionId);
+      await send('Input.dispatchKeyEvent', { type: 'keyUp', ...key }, sessionId);
+    },
     async press(key, code, keyCode, modifiers) {
       for (const type of ['rawKeyDown', 'keyUp']) {
         await send('Input.dispatchKeyEvent', { type, key, code, windowsVirtualKeyCode: keyCode, modifiers }, sessionId);
@@ -112,21 +121,6 @@ export async function openCdpPage(url: string, viewport: { width: number; height
 
 const CTRL = 2;
 const SHIFT = 8;
-
-const screenOf = (id: string) => `window.__lingerTest.screen(${JSON.stringify(id)})`;
-
-/** Resolves once that tab's screen matches `pattern`, checked in the page each time xterm.js has parsed output. */
-function screenMatches(id: string, pattern: RegExp): string {
-  return `new Promise((resolve) => {
-    const matches = () => new RegExp(${JSON.stringify(pattern.source)}, ${JSON.stringify(pattern.flags)}).test(${screenOf(id)});
-    if (matches()) return resolve(performance.now());
-    const dispose = window.__lingerTest.onWriteParsed(${JSON.stringify(id)}, () => {
-      if (!matches()) return;
-      dispose();
-      resolve(performance.now());
-    });
-  })`;
-}
 
 const tabIds = (page: CdpPage) => page.evaluate<string[]>(`[...document.querySelectorAll('[data-testid="tab"]')].map((t) => t.dataset.sessionId)`);
 const clickTab = (page: CdpPage, index: number) => page.evaluate(`document.querySelectorAll('[data-testid="tab"]')[${index}].click()`);
@@ -189,4 +183,14 @@ export async function openPlainApp(): Promise<PlainApp> {
       await server.stop();
     },
   };
+}
+
+/** Keystroke to glyph (echo.ts) in the first tab, shown, in the plain page. */
+export async function plainEchoLatenciesMs(app: PlainApp, keystrokes: number, pauseMs: () => number): Promise<EchoLatencies> {
+  const { page } = app;
+  await clickTab(page, 0);
+  const [id] = await tabIds(page);
+  await page.evaluate(screenMatches(id, /[$#] $/m));
+  await page.evaluate(`document.querySelector('.pane.active .xterm-helper-textarea').focus()`);
+  return echoLatenciesMs({ evaluate: (e) => page.evaluate(e), type: (k) => page.type(k), clearLine: () => page.press('u', 'KeyU', 85, CTRL) }, id, keystrokes, pauseMs);
 }
