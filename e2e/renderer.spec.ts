@@ -229,6 +229,24 @@ test('a flood behind another tab is not sent to it; shown again, the tab has the
   await expect.poll(() => screen(page, flooded)).toMatch(/^after-flood$/m);
 });
 
+test('a flood in the shown tab of a window that is hidden is not sent; shown again, the tab has the end of it', async ({ page }) => {
+  const id = await openApp(page, main);
+  await expectPrompt(page, id);
+  const setPageHidden = (hidden: boolean) =>
+    page.evaluate((value) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (value ? 'hidden' : 'visible') });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await run(page, 'sleep 1; seq 1 300000; echo flood-d""one');
+  await setPageHidden(true);
+  await openPanel(page);
+  await expect(rowFor(page, id).getByTestId('session-last-command')).toContainText('seq 1 300000', { timeout: 30_000 });
+  expect(await page.evaluate((sid) => window.__lingerTest!.receivedOutput(sid), id)).toBeLessThan(1.1e6);
+
+  await setPageHidden(false);
+  await expect.poll(() => screen(page, id)).toMatch(/^300000\nflood-done$/m);
+});
+
 test('keyboard alone: new tab, switch, sessions panel, detach', async ({ page }) => {
   const first = await openApp(page, main);
   await expectPrompt(page, first);

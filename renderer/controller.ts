@@ -88,7 +88,7 @@ export class SessionController {
         if (prev.activeId) this.sendVisibility(prev.activeId, false);
         // A tab shown is a session seen: its badge goes.
         if (state.activeId) {
-          this.sendVisibility(state.activeId, true);
+          this.sendVisibility(state.activeId, this.isShown(state.activeId));
           this.clearAlert(state.activeId);
         }
       }
@@ -99,7 +99,14 @@ export class SessionController {
       }
       if (state.prefs !== prev.prefs) saveJson(this.storage, PREFS_KEY, state.prefs);
     });
+    // A minimized window, or a browser tab behind another, shows none of its tabs.
+    const onPageVisibility = () => {
+      const active = this.store.getState().activeId;
+      if (active) this.sendVisibility(active, this.isShown(active));
+    };
+    document.addEventListener('visibilitychange', onPageVisibility);
     return () => {
+      document.removeEventListener('visibilitychange', onPageVisibility);
       offEvent();
       offConnection();
       offMenu();
@@ -560,7 +567,7 @@ export class SessionController {
     try {
       await this.api.request('attach', { sessionId });
       // Views start shown; one that was hidden while it attached says so now.
-      if (this.store.getState().activeId !== sessionId) this.sendVisibility(sessionId, false);
+      if (!this.isShown(sessionId)) this.sendVisibility(sessionId, false);
     } catch (err) {
       if (isCode(err, 'UNKNOWN_SESSION')) {
         updateTabs(this.store, (s) => markGone(s, sessionId, goneNotice));
@@ -616,6 +623,11 @@ export class SessionController {
       // A session that just went away says so through its `removed` event.
       if (!isCode(err, 'DISCONNECTED') && !isCode(err, 'UNKNOWN_SESSION')) this.toast('Could not resize the session', err);
     });
+  }
+
+  /** Whether a tab is in front, in a window that is shown. */
+  private isShown(sessionId: string): boolean {
+    return this.store.getState().activeId === sessionId && document.visibilityState === 'visible';
   }
 
   /** Tells the host whether a tab is in front, so a flood behind it is not sent (host/view-stalls.ts). */
