@@ -146,9 +146,9 @@ export class PtySession {
   private previewAt = -Infinity;
   private previewStale = true;
   private readonly views = new Map<string, ViewSink>();
-  /** Views set aside for stalling (view-stalls.ts): no output until they catch up. */
+  /** Views set aside, stalled or hidden in a flood (view-stalls.ts): no output until they catch up and are shown. */
   private readonly stalls = new ViewStalls();
-  /** What a view has been sent and not acknowledged, for the stall bookkeeping. */
+  /** What a view has been sent and not acknowledged, for the set-aside bookkeeping. */
   private readonly pendingFor = (viewId: string): number => this.flow.pending(viewKey(viewId));
   private recorder: OutputRecorder | null = null;
   private readonly disposers: Array<{ dispose(): void }> = [];
@@ -654,11 +654,13 @@ export class PtySession {
   }
 
   private deliver(data: string): void {
+    // Counted before any view is sent it: the views it would take too far are set aside first,
+    // and with none left to send to it is never encoded.
     const byteLength = Buffer.byteLength(data);
     this.lastOutput = this.hooks.now();
     this.delivered += 1;
     this.stalls.sending(this.lastOutput, this.pendingFor);
-    for (const viewId of this.stalls.setAsideHidden(byteLength, this.pendingFor)) this.flow.removeConsumer(viewKey(viewId));
+    for (const viewId of this.stalls.setAsideHidden(byteLength, this.lastOutput, this.pendingFor)) this.flow.removeConsumer(viewKey(viewId));
     this.flow.sent(byteLength);
     this.mirror.write(data, () => {
       this.flow.ack(MIRROR_CONSUMER, byteLength);

@@ -5,16 +5,23 @@
  * instead of waiting for it. The session does what it says (session.ts): a view set aside is
  * sent no output, and once it has taken what it was sent — and is shown — the screen afresh.
  */
-import { isStalled } from './flow';
+import { FLOW_HIGH_WATERMARK_BYTES, isStalled } from './flow';
 
 /**
- * A view not shown is set aside once it has been sent this much since it was hidden: past what
- * its tab holds unparsed (plain-output.ts HOLD_MAX), it would parse output nobody sees, and
- * every byte would still be encoded, sent and received for nothing (issue 14: most of a
- * background flood's cost). The screen afresh when it is shown costs one snapshot (a reattach).
- * Below it, a tab behind another stays live, so showing it again is instant.
+ * A view not shown is set aside once a flood has sent it this much: past what its tab holds
+ * unparsed (plain-output.ts HOLD_MAX), it would parse output nobody sees, and every byte would
+ * still be encoded, sent and received for nothing (issue 14: most of a background flood's
+ * cost). The screen afresh when it is shown costs one snapshot (a reattach). Below it, a tab
+ * behind another stays live, so showing it again is instant.
  */
 export const HIDDEN_FLOOD_BYTES = 1024 * 1024;
+
+/**
+ * A hidden view's count starts again once its session has printed nothing for this long: a
+ * program that redraws now and then (htop, watch, a prompt) stays live however long it runs in
+ * a tab behind another; a flood does not pause.
+ */
+export const HIDDEN_QUIET_MS = 1000;
 
 /** What an ack means for its view: count it in flow control; it paid off part of what it owes; it has caught up (send it the screen); nothing. */
 export type StallAck = 'flow' | 'owed' | 'resync' | 'none';
@@ -31,8 +38,8 @@ export class ViewStalls {
   private readonly lastProgress = new Map<string, number>();
   /** Views set aside, and what each owes. */
   private readonly aside = new Map<string, Owed>();
-  /** Views not shown, and the bytes each has been sent since it was hidden. */
-  private readonly hidden = new Map<string, number>();
+  /** Views not shown: the bytes each has been sent since output last paused, and when it was last sent any. */
+  private readonly hidden = new Map<string, { sent: number; lastAt: number }>();
 
   attached(viewId: string, now: number): void {
     this.lastProgress.set(viewId, now);
@@ -50,7 +57,7 @@ export class ViewStalls {
   setVisible(viewId: string, visible: boolean): boolean {
     if (!this.lastProgress.has(viewId)) return false;
     if (!visible) {
-      if (!this.hidden.has(viewId)) this.hidden.set(viewId, 0);
+      if (!this.hidden.has(viewId)) this.hidden.set(viewId, { sent: 0, lastAt: -Infinity });
       return false;
     }
     this.hidden.delete(viewId);
@@ -60,15 +67,19 @@ export class ViewStalls {
   }
 
   /**
-   * `bytes` are about to go out: hidden views they would take past HIDDEN_FLOOD_BYTES are set
-   * aside instead, each owing what it is behind; returns those.
+   * `bytes` are about to go out at `now`: a hidden view they would take past HIDDEN_FLOOD_BYTES,
+   * or a full window behind, is set aside instead, owing what it is behind; returns those. A view
+   * nobody sees never holds the session back: flow control would pause the pty for it (a tab in
+   * a background browser page, its timers throttled, parses slowly), and a stalled view is only
+   * set aside after VIEW_STALL_MS.
    */
-  setAsideHidden(bytes: number, pending: (viewId: string) => number): string[] {
+  setAsideHidden(bytes: number, now: number, pending: (viewId: string) => number): string[] {
     const flooded: string[] = [];
-    for (const [viewId, sent] of this.hidden) {
+    for (const [viewId, last] of this.hidden) {
       if (this.aside.has(viewId)) continue;
-      if (sent + bytes <= HIDDEN_FLOOD_BYTES) {
-        this.hidden.set(viewId, sent + bytes);
+      const sent = (now - last.lastAt >= HIDDEN_QUIET_MS ? 0 : last.sent) + bytes;
+      if (sent <= HIDDEN_FLOOD_BYTES && pending(viewId) + bytes <= FLOW_HIGH_WATERMARK_BYTES) {
+        this.hidden.set(viewId, { sent, lastAt: now });
         continue;
       }
       this.aside.set(viewId, pending(viewId) || 'unseen');

@@ -266,6 +266,23 @@ describe('a view not shown', () => {
     hidden.view.dispose();
   }, 60_000);
 
+  test('one that takes nothing holds the session back for no one: the flood runs on for the view that is shown', async () => {
+    h = createHarness();
+    const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
+    const shown = keepingUp(h, id);
+    const stuck: HostEvent[] = [];
+    const hidden = h.bridge.connect((e) => stuck.push(e));
+    await h.bridge.attach(shown.view.id, id);
+    await h.bridge.attach(hidden.id, id);
+    h.bridge.setVisible(hidden.id, id, false);
+    h.bridge.write(id, 'seq 1 400000; echo FLOOD-$((1+1))\r');
+    // Well before VIEW_STALL_MS, after which any view that takes nothing is set aside.
+    await waitFor('the flood to reach the shown view', () => dataFor(shown.events, id).includes('FLOOD-2'), VIEW_STALL_MS / 2);
+    expect(dataFor(stuck, id).length).toBeLessThanOrEqual(FLOW_HIGH_WATERMARK_BYTES);
+    shown.view.dispose();
+    hidden.dispose();
+  }, 60_000);
+
   test('shown again before it has taken what it was sent, it gets the screen once it has', async () => {
     h = createHarness();
     const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
@@ -308,7 +325,7 @@ describe('a view not shown', () => {
     hidden.view.dispose();
   }, 60_000);
 
-  test('an unknown session is a typed error; a view the session does not know changes nothing', async () => {
+  test('an unknown session is a typed error; a view hidden before it attached is shown, as every new view is', async () => {
     h = createHarness();
     expect(() => h.bridge.setVisible(h.client.id, 'nope', false)).toThrow(expect.objectContaining({ code: 'UNKNOWN_SESSION' }));
     const { session_id: id } = h.bridge.start({ ...HERMETIC_BASH, cols: 80, rows: 24 });
