@@ -82,7 +82,8 @@ test('shown again before it has caught up, a view set aside while hidden is resy
   const stalls = new ViewStalls();
   stalls.attached('v', 0);
   stalls.setVisible('v', false);
-  stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, 0, () => 100);
+  expect(stalls.setAsideHidden(BATCH, 0, () => FLOW_HIGH_WATERMARK_BYTES)).toEqual(['v']);
+  expect(stalls.ack('v', FLOW_HIGH_WATERMARK_BYTES - 100, 1)).toBe('owed');
   expect(stalls.setVisible('v', true)).toBe(false);
   expect(stalls.ack('v', 100, 1)).toBe('resync');
   expect(stalls.resumed('v')).toBe(true);
@@ -90,21 +91,29 @@ test('shown again before it has caught up, a view set aside while hidden is resy
 
 test('the count starts again each time a view is hidden; shown, detached or attached anew, it is not counted', () => {
   const stalls = new ViewStalls();
+  const flood = (now: number) => {
+    for (let sent = 0; sent < HIDDEN_FLOOD_BYTES; sent += BATCH) expect(stalls.setAsideHidden(BATCH, now, () => 0)).toEqual([]);
+  };
   stalls.attached('v', 0);
   stalls.setVisible('v', false);
-  stalls.setAsideHidden(HIDDEN_FLOOD_BYTES, 0, () => 0);
+  flood(0);
   stalls.setVisible('v', true);
-  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES, 1, () => 0)).toEqual([]);
+  flood(1);
   stalls.setVisible('v', false);
-  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES, 2, () => 0)).toEqual([]);
-  stalls.attached('v', 1);
-  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, 3, () => 0)).toEqual([]);
+  flood(2);
+  expect(stalls.setAsideHidden(BATCH, 2, () => 0)).toEqual(['v']);
+
+  stalls.attached('v', 3);
+  flood(3);
+  expect(stalls.setAsideHidden(BATCH, 3, () => 0)).toEqual([]);
   stalls.setVisible('v', false);
   stalls.detached('v');
-  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, 4, () => 0)).toEqual([]);
+  flood(4);
+  expect(stalls.setAsideHidden(BATCH, 4, () => 0)).toEqual([]);
   // A view the session does not know is not counted either.
   expect(stalls.setVisible('stranger', false)).toBe(false);
-  expect(stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, 5, () => 0)).toEqual([]);
+  flood(5);
+  expect(stalls.setAsideHidden(BATCH, 5, () => 0)).toEqual([]);
 });
 
 test('a program that pauses now and then stays live behind another tab, however much it prints in all', () => {
@@ -137,6 +146,7 @@ test('a hidden view set aside, caught up, is handed back when the session ends',
   const stalls = new ViewStalls();
   stalls.attached('v', 0);
   stalls.setVisible('v', false);
-  stalls.setAsideHidden(HIDDEN_FLOOD_BYTES + 1, 0, () => 0);
+  expect(stalls.setAsideHidden(BATCH, 0, () => FLOW_HIGH_WATERMARK_BYTES)).toEqual(['v']);
+  stalls.ack('v', FLOW_HIGH_WATERMARK_BYTES, 1);
   expect(stalls.takeAll()).toEqual(['v']);
 });
