@@ -9,6 +9,7 @@ import { testChromium } from '../e2e/support/chromium';
 import { startE2eServer, type E2eServer } from '../e2e/support/server';
 import { echoLatenciesMs as measureEcho, type EchoLatencies, type KeyboardPage } from './echo';
 import { commandFinished } from './finished';
+import { screenMatches } from './in-page';
 import { MB } from './stats';
 import { FLOOD_INPUT_BYTES, VISIBLE_FLOOD_INPUT_BYTES, floodCommand, floodOutputBytes } from './workload';
 
@@ -38,37 +39,11 @@ export async function openApp(): Promise<App> {
 async function activeSession(page: Page): Promise<string> {
   const id = await page.getByTestId('terminal').getAttribute('data-session-id');
   if (!id) throw new Error('no active terminal');
-  await waitForScreen(page, id, /[$#] $/m);
+  await page.evaluate(screenMatches(id, /[$#] $/m));
   return id;
 }
 
 const screen = (page: Page, id: string) => page.evaluate((sid) => window.__lingerTest?.screen(sid) ?? '', id);
-
-/**
- * Resolves once the tab's screen matches `pattern`, checked in the page each time xterm.js has
- * parsed output: polling from here would cost the very renderer being measured.
- */
-async function waitForScreen(page: Page, id: string, pattern: RegExp, timeoutMs = 120_000): Promise<void> {
-  await page.evaluate(
-    ({ sid, source, flags, ms }) =>
-      new Promise<void>((resolve, reject) => {
-        const hooks = window.__lingerTest!;
-        const matches = () => new RegExp(source, flags).test(hooks.screen(sid));
-        if (matches()) return resolve();
-        const dispose = hooks.onWriteParsed(sid, () => {
-          if (!matches()) return;
-          clearTimeout(timer);
-          dispose();
-          resolve();
-        });
-        const timer = setTimeout(() => {
-          dispose();
-          reject(new Error(`screen never matched /${source}/${flags}`));
-        }, ms);
-      }),
-    { sid: id, source: pattern.source, flags: pattern.flags, ms: timeoutMs },
-  );
-}
 
 /**
  * Types a command at the prompt of the shown tab and checks it arrived whole before anything
@@ -116,7 +91,7 @@ export async function e2eThroughputMbps(app: App, run: number, mode: 'background
     await commandFinished(app.server, id, `BENCH-${mode}-$((1000+${run}))-END`);
     await tabs.first().click();
   }
-  await waitForScreen(app.page, id, new RegExp(`^${marker}$`, 'm'));
+  await app.page.evaluate(screenMatches(id, new RegExp(`^${marker}$`, 'm')));
   const seconds = (performance.now() - started) / 1000;
   await tabs.first().click();
   await typeCommand(app.page, id, 'clear');
@@ -227,6 +202,6 @@ export async function floodPeakRssMb(app: App, bytes: number): Promise<{ peakMb:
   await tabs.nth(1).click();
   await commandFinished(app.server, id, 'FLOOD-$((7*6))-DONE', 600_000);
   await tabs.first().click();
-  await waitForScreen(app.page, id, /^FLOOD-42-DONE$/m);
+  await app.page.evaluate(screenMatches(id, /^FLOOD-42-DONE$/m));
   return { peakMb: mb('VmHWM'), baselineMb };
 }

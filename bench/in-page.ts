@@ -4,16 +4,24 @@
  * `onWriteParsed`: polling from outside would cost the very renderer being measured.
  */
 
-/** Resolves (with `performance.now()`) once that tab's screen matches `pattern`. */
-export function screenMatches(id: string, pattern: RegExp): string {
-  return `new Promise((resolve) => {
+/**
+ * Resolves (with `performance.now()`) once that tab's screen matches `pattern`; rejects after
+ * `timeoutMs`, so a run that went wrong fails saying what it waited for instead of hanging.
+ */
+export function screenMatches(id: string, pattern: RegExp, timeoutMs = 120_000): string {
+  return `new Promise((resolve, reject) => {
     const matches = () => new RegExp(${JSON.stringify(pattern.source)}, ${JSON.stringify(pattern.flags)}).test(window.__lingerTest.screen(${JSON.stringify(id)}));
     if (matches()) return resolve(performance.now());
     const dispose = window.__lingerTest.onWriteParsed(${JSON.stringify(id)}, () => {
       if (!matches()) return;
+      clearTimeout(timer);
       dispose();
       resolve(performance.now());
     });
+    const timer = setTimeout(() => {
+      dispose();
+      reject(new Error(${JSON.stringify(`screen never matched ${pattern}`)}));
+    }, ${timeoutMs});
   })`;
 }
 
