@@ -82,7 +82,7 @@ export class ViewStalls {
         this.hidden.set(viewId, { sent, lastAt: now });
         continue;
       }
-      this.aside.set(viewId, pending(viewId) || 'unseen');
+      this.aside.set(viewId, pending(viewId) || this.caughtUp(viewId));
       flooded.push(viewId);
     }
     return flooded;
@@ -109,12 +109,14 @@ export class ViewStalls {
       this.aside.set(viewId, owed - bytes);
       return 'owed';
     }
-    if (this.hidden.has(viewId)) {
-      this.aside.set(viewId, 'unseen');
-      return 'owed';
-    }
-    this.aside.set(viewId, 'resyncing');
-    return 'resync';
+    const next = this.caughtUp(viewId);
+    this.aside.set(viewId, next);
+    return next === 'resyncing' ? 'resync' : 'owed';
+  }
+
+  /** A view set aside that has taken all it was sent: its screen goes now, or once it is shown. */
+  private caughtUp(viewId: string): 'unseen' | 'resyncing' {
+    return this.hidden.has(viewId) ? 'unseen' : 'resyncing';
   }
 
   /** Sets aside the views stalled at `now`, each owing what it is behind; returns them. */
